@@ -1,0 +1,196 @@
+"""User-facing language: Vietnamese first, English on request.
+
+Messages are looked up by key so that an error raised deep in the domain can be shown in
+whichever language the person chose (``DONDOC_LANG=en`` or ``--lang en``).
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from typing import Any
+
+_lang: str | None = None
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # deadline language
+    "deadline.empty": ("thời hạn trống", "empty deadline"),
+    "deadline.unknown": (
+        "không hiểu thời hạn «{text}»",
+        "cannot understand the deadline «{text}»",
+    ),
+    "deadline.bad_day": (
+        "ngày {day}/{month}/{year} không tồn tại (tháng {month}/{year} có {last} ngày)",
+        "{day}/{month}/{year} does not exist (month {month}/{year} has {last} days)",
+    ),
+    "deadline.bad_month": (
+        "tháng {month} không tồn tại (chỉ có tháng 1 đến tháng 12)",
+        "month {month} does not exist (months run from 1 to 12)",
+    ),
+    "deadline.bad_quarter": (
+        "quý {quarter} không tồn tại (chỉ có quý I đến quý IV)",
+        "quarter {quarter} does not exist (quarters run from I to IV)",
+    ),
+    "deadline.bad_period": (
+        "giai đoạn {first}-{last} có năm kết thúc trước năm bắt đầu",
+        "period {first}-{last} ends before it starts",
+    ),
+    "deadline.bad_year": (
+        "năm {year} nằm ngoài khoảng cho phép (1990-2100)",
+        "year {year} is outside the supported range (1990-2100)",
+    ),
+    # files
+    "file.missing": ("không tìm thấy tệp hoặc thư mục", "no such file or directory"),
+    "file.not_utf8": (
+        "tệp không phải UTF-8 (byte {byte} không hợp lệ)",
+        "the file is not UTF-8 (invalid byte {byte})",
+    ),
+    "file.bad_yaml": ("YAML sai cú pháp: {problem}", "malformed YAML: {problem}"),
+    "file.not_catalog": (
+        "tệp phải có khóa gốc «plan» (kế hoạch) hoặc «units» (danh mục đơn vị)",
+        "the file needs a top-level «plan» or «units» key",
+    ),
+    "file.empty_dir": ("thư mục không có tệp .yaml nào", "the folder holds no .yaml file"),
+    # fields
+    "field.missing": ("thiếu trường bắt buộc «{field}»", "missing required field «{field}»"),
+    "field.extra": ("trường «{field}» không được hỗ trợ", "unknown field «{field}»"),
+    "field.type": (
+        "trường «{field}»: {expected}",
+        "field «{field}»: {expected_en}",
+    ),
+    "field.dup_task": (
+        "trùng mã nhiệm vụ «{code}» (đã có ở dòng {first})",
+        "duplicate task code «{code}» (first at line {first})",
+    ),
+    "field.dup_target": (
+        "trùng mã chỉ tiêu «{code}» (đã có ở dòng {first})",
+        "duplicate target code «{code}» (first at line {first})",
+    ),
+    "field.dup_plan": (
+        "trùng mã kế hoạch «{code}» (đã có trong {first})",
+        "duplicate plan code «{code}» (already in {first})",
+    ),
+    "field.dup_unit": (
+        "trùng mã đơn vị «{code}» (đã có ở {first})",
+        "duplicate unit code «{code}» (already at {first})",
+    ),
+    "field.ambiguous_alias": (
+        "tên gọi «{alias}» trỏ tới nhiều đơn vị: {units}",
+        "the name «{alias}» points to several units: {units}",
+    ),
+    "field.unknown_unit": (
+        "trường «{field}»: không có đơn vị «{ref}» trong danh mục đơn vị",
+        "field «{field}»: no unit «{ref}» in the unit registry",
+    ),
+    "field.deadline": ("trường «{field}»: {problem}", "field «{field}»: {problem}"),
+    "field.date": (
+        "trường «{field}»: ngày «{value}» không hợp lệ (dùng YYYY-MM-DD)",
+        "field «{field}»: invalid date «{value}» (use YYYY-MM-DD)",
+    ),
+    # database
+    "db.connect": (
+        "không kết nối được cơ sở dữ liệu {url}: {problem}",
+        "cannot connect to the database {url}: {problem}",
+    ),
+    # command line
+    "cli.bad_date": (
+        "ngày «{value}» không hợp lệ (dùng YYYY-MM-DD)",
+        "invalid date «{value}» (use YYYY-MM-DD)",
+    ),
+    "cli.no_plan": ("không có kế hoạch «{code}»", "no plan «{code}»"),
+    "cli.no_unit": ("không có đơn vị «{ref}»", "no unit «{ref}»"),
+    "cli.valid": (
+        "hợp lệ: {plans} kế hoạch, {tasks} nhiệm vụ, {targets} chỉ tiêu, {units} đơn vị",
+        "valid: {plans} plans, {tasks} tasks, {targets} targets, {units} units",
+    ),
+    "cli.loaded": (
+        "đã nạp: {summary}",
+        "loaded: {summary}",
+    ),
+    "cli.unchanged": ("không có gì thay đổi", "nothing changed"),
+}
+
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "done": ("Hoàn thành", "Done"),
+    "overdue": ("Quá hạn", "Overdue"),
+    "due_soon": ("Sắp đến hạn", "Due soon"),
+    "not_due": ("Chưa đến hạn", "Not yet due"),
+    "no_deadline": ("Chưa có hạn", "No deadline"),
+    "withdrawn": ("Đã rút", "Withdrawn"),
+}
+
+# pydantic error types mapped to a phrase a person understands, in both languages.
+TYPE_PHRASES: dict[str, tuple[str, str]] = {
+    "int_parsing": ("phải là số nguyên", "must be a whole number"),
+    "int_type": ("phải là số nguyên", "must be a whole number"),
+    "int_from_float": ("phải là số nguyên", "must be a whole number"),
+    "float_parsing": ("phải là số", "must be a number"),
+    "float_type": ("phải là số", "must be a number"),
+    "string_type": ("phải là chuỗi văn bản", "must be text"),
+    "list_type": ("phải là danh sách", "must be a list"),
+    "dict_type": ("phải là bảng khóa-giá trị", "must be a mapping"),
+    "model_type": ("phải là bảng khóa-giá trị", "must be a mapping"),
+    "bool_parsing": ("phải là true hoặc false", "must be true or false"),
+    "bool_type": ("phải là true hoặc false", "must be true or false"),
+    "date_parsing": ("phải là ngày YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("phải là ngày YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "date_type": ("phải là ngày YYYY-MM-DD", "must be a date YYYY-MM-DD"),
+    "literal_error": ("giá trị không được phép", "value not allowed"),
+    "enum": ("giá trị không được phép", "value not allowed"),
+    "greater_than_equal": ("không được âm", "must not be negative"),
+    "less_than_equal": ("vượt quá giới hạn", "is above the limit"),
+    "string_too_short": ("không được để trống", "must not be empty"),
+    "string_pattern_mismatch": ("sai định dạng mã", "has the wrong code format"),
+}
+
+
+def lang() -> str:
+    global _lang
+    if _lang is None:
+        _lang = "en" if os.environ.get("DONDOC_LANG", "vi").lower().startswith("en") else "vi"
+    return _lang
+
+
+def set_lang(value: str | None) -> None:
+    global _lang
+    _lang = None if value is None else ("en" if value.lower().startswith("en") else "vi")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def t(key: str, **kw: Any) -> str:
+    vi, en = MESSAGES[key]
+    return nfc((en if lang() == "en" else vi).format(**kw))
+
+
+def status_label(code: str) -> str:
+    vi, en = STATUS_LABELS[code]
+    return en if lang() == "en" else vi
+
+
+def type_phrase(error_type: str, fallback: str) -> tuple[str, str]:
+    return TYPE_PHRASES.get(error_type, (fallback, fallback))
+
+
+class DondocError(Exception):
+    """An error a person caused and can fix; its text is already in their language."""
+
+    def __init__(self, key: str, **kw: Any) -> None:
+        self.key = key
+        self.kw = kw
+        super().__init__(t(key, **kw))
+
+
+class InputError(DondocError):
+    """Bad input located in a file: rendered as ``file:line: message``."""
+
+    def __init__(self, file: str, line: int | None, key: str, **kw: Any) -> None:
+        self.file = file
+        self.line = line
+        super().__init__(key, **kw)
+
+    def render(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.args[0]}"

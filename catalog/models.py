@@ -1,0 +1,209 @@
+"""The records dondoc keeps (DESIGN.md, "Data").
+
+Schema changes go through Alembic (catalog/migrations); never edit a released migration.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def _json(**kw: Any) -> Any:
+    return Field(default=None, sa_column=Column(JSON, nullable=True), **kw)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+class Unit(SQLModel, table=True):
+    """A body that leads or helps with tasks: a sở, phòng, UBND xã, school, hospital..."""
+
+    code: str = Field(primary_key=True, max_length=64)
+    name: str
+    short_name: str | None = None
+    kind: str | None = Field(default=None, max_length=32)
+    parent_code: str | None = Field(default=None, foreign_key="unit.code", index=True)
+    aliases: list[str] | None = _json()
+    province: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    # Units merge and are renamed; the successor takes over their open work.
+    successor_code: str | None = Field(default=None, foreign_key="unit.code")
+    note: str | None = None
+    content_hash: str | None = Field(default=None, max_length=40)
+
+
+class Plan(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=64)
+    title: str
+    number: str | None = None
+    kind: str | None = Field(default=None, max_length=32)
+    issuer_code: str | None = Field(default=None, foreign_key="unit.code")
+    issued_on: dt.date | None = None
+    implements: list[str] | None = _json()
+    horizon_text: str | None = None
+    horizon_start: dt.date | None = None
+    horizon_end: dt.date | None = None
+    coordinator_code: str | None = Field(default=None, foreign_key="unit.code")
+    source: str | None = None
+    notes: list[str] | None = _json()
+    policy: dict[str, Any] | None = _json()
+    file_path: str | None = None
+    content_hash: str | None = Field(default=None, max_length=40)
+    loaded_at: dt.datetime | None = None
+
+
+class Task(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("plan_code", "code", name="uq_task_plan_code"),
+        Index("ix_task_state_due", "state", "effective_due"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_code: str = Field(foreign_key="plan.code", index=True, max_length=64)
+    code: str = Field(max_length=64)
+    section: str | None = None
+    title: str
+    category: str = Field(default="task", max_length=16)  # task, report, review, project
+    lead_code: str | None = Field(default=None, foreign_key="unit.code", index=True)
+    coordinators: list[str] | None = _json()
+    deadline_text: str | None = None
+    deadline_inferred: bool = False
+    deadline_kind: str = Field(default="ongoing", max_length=16)
+    deadline_start: dt.date | None = None
+    deadline_due: dt.date | None = None
+    rrule: str | None = None
+    rrule_start: dt.date | None = None
+    rrule_until: dt.date | None = None
+    # The due date after extensions, moved to the next working day: what reminders count to.
+    effective_due: dt.date | None = None
+    extended_due: dt.date | None = None
+    deliverable: str | None = None
+    budget_vnd: int | None = Field(default=None, sa_column=Column(BigInteger, nullable=True))
+    funding_source: str | None = None
+    stage: str | None = Field(default=None, max_length=16)  # new, continuing (projects)
+    # open, done or withdrawn: the lifecycle; overdue/due soon are computed for a date.
+    state: str = Field(default="open", max_length=16)
+    progress: int = 0
+    completed_on: dt.date | None = None
+    withdrawn_on: dt.date | None = None
+    snoozed_until: dt.date | None = None
+    policy: dict[str, Any] | None = _json()
+    note: str | None = None
+    source_line: int | None = None
+    content_hash: str | None = Field(default=None, max_length=40)
+
+
+class TaskUnit(SQLModel, table=True):
+    """Who a task concerns, lead and coordinators alike: the index behind --unit."""
+
+    task_id: int = Field(foreign_key="task.id", primary_key=True)
+    unit_code: str = Field(foreign_key="unit.code", primary_key=True, index=True, max_length=64)
+    role: str = Field(default="coordinator", max_length=16)  # lead, coordinator
+
+
+class Target(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_code", "code", name="uq_target_plan_code"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_code: str = Field(foreign_key="plan.code", index=True, max_length=64)
+    code: str = Field(max_length=64)
+    section: str | None = None
+    area: str | None = None
+    indicator: str
+    unit_of_measure: str | None = None
+    owner_code: str | None = Field(default=None, foreign_key="unit.code")
+    values: dict[str, Any] | None = _json()
+    note: str | None = None
+    withdrawn_on: dt.date | None = None
+    source_line: int | None = None
+    content_hash: str | None = Field(default=None, max_length=40)
+
+
+class TargetActual(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    target_id: int = Field(foreign_key="target.id", index=True)
+    year: int
+    value: float | None = None
+    value_text: str | None = None
+    unit_code: str | None = Field(default=None, foreign_key="unit.code")
+    reported_at: dt.datetime = Field(default_factory=utcnow)
+    note: str | None = None
+
+
+class ProgressReport(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_code: str | None = Field(default=None, foreign_key="unit.code")
+    reported_at: dt.datetime = Field(default_factory=utcnow)
+    # For a recurring duty: the occurrence (nominal due date) this report answers.
+    occurrence: dt.date | None = None
+    progress: int | None = None
+    note: str | None = None
+    difficulties: str | None = None
+    proposals: str | None = None
+    extension_requested_to: dt.date | None = None
+
+
+class Extension(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    old_due: dt.date | None = None
+    new_due: dt.date
+    reason: str | None = None
+    approved_by: str | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Review(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_code", "period", name="uq_review_plan_period"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    plan_code: str = Field(foreign_key="plan.code", index=True, max_length=64)
+    period: str = Field(max_length=8)  # 2025Q3
+    scheduled_at: dt.datetime | None = None
+    status: str = Field(default="scheduled", max_length=16)
+    flow_run_id: str | None = None
+    report_path: str | None = None
+    summary: dict[str, Any] | None = _json()
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    finished_at: dt.datetime | None = None
+
+
+class Delivery(SQLModel, table=True):
+    """The reminder ledger: one row per (task, unit, occurrence, rule, channel)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=200)
+    task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
+    unit_code: str | None = Field(default=None, foreign_key="unit.code")
+    occurrence: dt.date | None = None
+    rule: str = Field(max_length=32)
+    channel: str = Field(max_length=64)
+    status: str = Field(default="pending", max_length=16, index=True)
+    attempts: int = 0
+    claimed_by: str | None = None
+    claimed_at: dt.datetime | None = None
+    sent_at: dt.datetime | None = None
+    next_attempt_at: dt.datetime | None = None
+    subject: str | None = None
+    error: str | None = None
+    outcome: dict[str, Any] | None = _json()
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuditEntry(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, index=True)
+    actor: str | None = None
+    action: str = Field(max_length=32)
+    entity: str = Field(max_length=32)
+    entity_key: str = Field(max_length=200)
+    before: dict[str, Any] | None = _json()
+    after: dict[str, Any] | None = _json()
+    undone: bool = False
