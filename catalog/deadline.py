@@ -89,6 +89,8 @@ _SCAN_FIXES = [
     (re.compile(r"\b(?:thdng|thang|thrng|th[aá]ng)\b"), "thang"),
     (re.compile(r"\bhang\b"), "hang"),
 ]
+# Before digits and letters are split apart: "Quý 1V" is the scan's "Quý IV".
+_ONE_V = re.compile(r"\b(qu[yji])\s*[1l|]v\b")
 _LETTER_DIGIT = re.compile(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])")
 _SPACES = re.compile(r"\s+")
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "−": "-", "\\": "/"})
@@ -98,6 +100,7 @@ def fold(text: str) -> str:
     """Lower-case ASCII with single spaces: 'Quý IV năm2022' -> 'quy iv nam 2022'."""
     s = unicodedata.normalize("NFD", text.translate(_DASHES).lower())
     s = "".join(ch for ch in s if unicodedata.category(ch) != "Mn").replace("đ", "d")
+    s = _ONE_V.sub(r"\1 iv", s)
     s = _LETTER_DIGIT.sub(" ", s)
     for pattern, repl in _SCAN_FIXES:
         s = pattern.sub(repl, s)

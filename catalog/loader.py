@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -27,7 +28,7 @@ TARGET = Target.__table__
 TASK_UNIT = TaskUnit.__table__
 AUDIT = AuditEntry.__table__
 
-_TASK_DB_COLUMNS = [c for c in TASK_FILE_COLUMNS if not c.startswith("declared_")]
+_TASK_DB_COLUMNS = [c for c in TASK_FILE_COLUMNS if not c.startswith("declared_")] + ["source_line"]
 
 
 @dataclass
@@ -53,6 +54,15 @@ class LoadSummary:
 def known_units(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(select(UNIT.c.code, UNIT.c.name, UNIT.c.province, UNIT.c.aliases))
     return [dict(r._mapping) for r in rows]
+
+
+def read_for_load(engine: Engine, path: Path) -> Catalog:
+    """Read the files at path, resolving units against the files and the database."""
+    from catalog.reader import read_catalog
+
+    with engine.connect() as conn:
+        units = known_units(conn)
+    return read_catalog(path, known_units=units)
 
 
 def load_catalog(engine: Engine, cat: Catalog, actor: str = "catalog-load",

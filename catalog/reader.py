@@ -28,13 +28,18 @@ TASK_FILE_COLUMNS = (
     "section", "title", "category", "lead_code", "coordinators", "deadline_text",
     "deadline_inferred", "deadline_kind", "deadline_start", "deadline_due", "rrule",
     "rrule_start", "rrule_until", "deliverable", "budget_vnd", "funding_source", "stage",
-    "policy", "note", "source_line", "declared_state", "declared_completed_on",
-    "declared_progress",
+    "policy", "note", "declared_state", "declared_completed_on", "declared_progress",
 )
+# Where a row stands in its file is not what it says: moving it is not a change.
+UNHASHED = ("source_line", "file_path")
+# A plan's first recurring occurrence is at least this long after it is issued, so that a
+# yearly report is not due the day after a plan signed on 30 December.
+FIRST_OCCURRENCE_GRACE = dt.timedelta(days=30)
 
 
 def content_hash(row: dict[str, Any]) -> str:
-    return hashlib.sha1(orjson.dumps(row, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+    content = {k: v for k, v in row.items() if k not in UNHASHED}
+    return hashlib.sha1(orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
 @dataclass
@@ -266,8 +271,8 @@ def _read_plan(cat: Catalog, label: str, data: LineDict, parsed: PlanFile, index
         first_line[spec.code] = line
         row = _task_row(cat, label, data, i, spec, horizon, plan_row, unit, calendar)
         if row:
-            row["source_line"] = line
             row["content_hash"] = content_hash({k: row.get(k) for k in TASK_FILE_COLUMNS})
+            row["source_line"] = line
             tasks.append(row)
 
     targets: list[dict[str, Any]] = []
@@ -293,6 +298,12 @@ def _read_plan(cat: Catalog, label: str, data: LineDict, parsed: PlanFile, index
     if len(cat.errors) > errors_before:
         return None
     return PlanBundle(plan_row, tasks, targets, label)
+
+
+def _first_occurrence_from(plan_row: dict[str, Any]) -> dt.date | None:
+    if plan_row["issued_on"]:
+        return plan_row["issued_on"] + FIRST_OCCURRENCE_GRACE
+    return plan_row["horizon_start"]
 
 
 def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
@@ -321,7 +332,7 @@ def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
         "category": spec.category, "lead_code": lead, "coordinators": coordinators or None,
         "deadline_text": text, "deadline_inferred": inferred, "deadline_kind": parsed.kind,
         "deadline_start": parsed.start, "deadline_due": parsed.due, "rrule": parsed.rrule,
-        "rrule_start": (plan_row["issued_on"] or plan_row["horizon_start"]) if recurring else None,
+        "rrule_start": _first_occurrence_from(plan_row) if recurring else None,
         "rrule_until": plan_row["horizon_end"] if recurring else None,
         "deliverable": spec.deliverable, "budget_vnd": spec.budget_vnd,
         "funding_source": spec.funding, "stage": spec.stage, "policy": _policy(spec.reminders),

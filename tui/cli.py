@@ -7,54 +7,22 @@ exits with status 2 and changes nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from catalog.i18n import DondocError, InputError, set_lang, t
-from catalog.settings import shipped_plans_dir, today
+from catalog.i18n import DondocError, InputError, t
+from catalog.settings import shipped_plans_dir
+from tui.common import (AsOfOpt, BadInput, JsonOpt, PlanOpt, UnitOpt, app, engine, parse_date,
+                        reader, task_filter)
 from tui.output import error_line, print_json, print_task_table, stream_json_array
 
-app = typer.Typer(help="dondoc: đôn đốc thực hiện kế hoạch (follow up government plans).",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 deadline_app = typer.Typer(help="Thời hạn (deadline language).", no_args_is_help=True)
 catalog_app = typer.Typer(help="Danh mục kế hoạch (the plan catalog).", no_args_is_help=True)
 app.add_typer(deadline_app, name="deadline")
 app.add_typer(catalog_app, name="catalog")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output for scripts.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The world as of this day (YYYY-MM-DD).")]
-PlanOpt = Annotated[Optional[str], typer.Option("--plan", help="Plan code.")]
-UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Unit code, name or alias.")]
-
-
-class BadInput(Exception):
-    """Already reported on stderr; exit with status 2."""
-
-
-@app.callback()
-def _global(lang: Annotated[Optional[str], typer.Option(
-        "--lang", help="vi (default) or en; also DONDOC_LANG.")] = None) -> None:
-    if lang:
-        set_lang(lang)
-
-
-def _date(value: str | None) -> dt.date:
-    if value is None:
-        return today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise DondocError("cli.bad_date", value=value) from None
-
-
-def _engine():  # type: ignore[no-untyped-def]
-    from catalog.db import engine_for
-    from catalog.settings import database_url
-    return engine_for(database_url())
 
 
 # ------------------------------------------------------------------------- deadline
@@ -70,7 +38,7 @@ def deadline_parse(
     """Parse Vietnamese deadline phrases ("Quý IV/2022", "hằng năm", ...)."""
     from catalog.deadline import parse
 
-    window = (_date(between[0]), _date(between[1])) if between else None
+    window = (parse_date(between[0]), parse_date(between[1])) if between else None
     from_stdin = texts == ["-"]
     phrases = [ln.strip() for ln in sys.stdin.read().splitlines() if ln.strip()] \
         if from_stdin else texts
@@ -106,14 +74,10 @@ def deadline_parse(
 
 
 def _read(path: Path, with_db: bool):  # type: ignore[no-untyped-def]
+    from catalog.loader import read_for_load
     from catalog.reader import read_catalog
 
-    known = []
-    if with_db:
-        from catalog.loader import known_units
-        with _engine().connect() as conn:
-            known = known_units(conn)
-    cat = read_catalog(path, known_units=known)
+    cat = read_for_load(engine(), path) if with_db else read_catalog(path)
     if cat.errors:
         for err in cat.errors:
             error_line(err.render())
@@ -143,7 +107,7 @@ def catalog_load(path: Annotated[Optional[Path], typer.Argument()] = None,
     cat = _read(path or shipped_plans_dir(), with_db=True)
     total = cat.task_count + cat.target_count + len(cat.plans)
     with _progress(total, "Nạp danh mục" if not as_json else "") as advance:
-        summary = load_catalog(_engine(), cat, progress=advance)
+        summary = load_catalog(engine(), cat, progress=advance)
     if as_json:
         print_json({"changed": summary.changed, **summary.as_json()})
         return
@@ -178,29 +142,10 @@ class _progress:
 # ------------------------------------------------------------------------- queries
 
 
-def _reader():  # type: ignore[no-untyped-def]
-    from catalog.queries import Reader
-    return Reader(_engine())
-
-
-def _filter(reader, as_of: str | None, plan: str | None, unit: str | None):  # type: ignore[no-untyped-def]
-    from catalog.queries import Filter
-
-    day = _date(as_of)
-    unit_code = None
-    if plan and not reader.plan_exists(plan):
-        raise DondocError("cli.no_plan", code=plan)
-    if unit:
-        unit_code = reader.find_unit(unit)
-        if unit_code is None:
-            raise DondocError("cli.no_unit", ref=unit)
-    return Filter(as_of=day, plan=plan, unit=unit_code)
-
-
 @app.command("plans")
 def plans(as_json: JsonOpt = False) -> None:
     """The plans in the catalog, with task, target and budget totals."""
-    rows = _reader().plans()
+    rows = reader().plans()
     if as_json:
         print_json(rows)
         return
@@ -219,9 +164,9 @@ def plans(as_json: JsonOpt = False) -> None:
 def tasks(plan: PlanOpt = None, unit: UnitOpt = None, as_of: AsOfOpt = None,
           as_json: JsonOpt = False) -> None:
     """Every live task with its status on the as-of date."""
-    reader = _reader()
-    f = _filter(reader, as_of, plan, unit)
-    items = reader.items(f)
+    rdr = reader()
+    f = task_filter(rdr, as_of, plan, unit)
+    items = rdr.items(f)
     stream_json_array(items) if as_json else print_task_table(items)
 
 
@@ -230,16 +175,19 @@ def overdue(as_of: AsOfOpt = None, plan: PlanOpt = None, unit: UnitOpt = None,
             count: Annotated[bool, typer.Option("--count", help="Only how many.")] = False,
             as_json: JsonOpt = False) -> None:
     """Tasks overdue on the as-of date, worst first."""
-    reader = _reader()
-    f = _filter(reader, as_of, plan, unit)
+    rdr = reader()
+    f = task_filter(rdr, as_of, plan, unit)
     if count:
-        n = reader.count_overdue(f)
+        n = rdr.count_overdue(f)
         print_json({"count": n, "as_of": f.as_of.isoformat()}) if as_json else print(n)
         return
     # Items come oldest effective due first, which for overdue tasks is worst first.
-    items = reader.items(f, statuses=("overdue",))
+    items = rdr.items(f, statuses=("overdue",))
     stream_json_array(items) if as_json else print_task_table(items)
 
+
+# Each feature registers its commands from its own module.
+from tui import cmd_up  # noqa: E402,F401
 
 def main() -> None:
     try:

@@ -1,0 +1,436 @@
+"""The overdue list at scale: `dondoc overdue` against Taskwarrior 2.6 on the same tasks.
+
+For one size N (a catalog made by bench/synth.py), in bench/out/N/:
+
+1. load the catalog with the real command, `dondoc catalog load catalog/` (DONDOC_HOME=home/),
+   watched: stopped if it passes LOAD_LIMIT_S seconds or LOAD_LIMIT_RSS bytes, and then
+   loaded instead through the Python API (catalog.reader.read_catalog +
+   catalog.loader.load_catalog) one batch of files at a time;
+2. time `dondoc overdue --as-of 2025-06-30 --count` and `... --json` (stdout to /dev/null),
+   each as a subprocess: one untimed run that also checks the output, then best of 3 wall
+   seconds; peak RSS is the process's own maximum resident set (os.wait4 rusage);
+3. give Taskwarrior the same tasks (from `dondoc tasks --as-of 2025-06-30 --json`: open
+   ones pending with due = their effective due, done ones completed, ongoing ones without a
+   due date; project = plan code, tag = lead unit code) with `task import`, then time
+   `task +OVERDUE count` and `task +OVERDUE export` the same way.
+
+Taskwarrior compares due dates with the real clock and has no as-of option, so every date
+given to it is shifted by (today - 2025-06-30) days, and a due date is the end of its day
+(23:59:59 UTC; TZ=UTC for task): a task is then overdue for Taskwarrior exactly when
+its effective due is before 2025-06-30, which is dondoc's rule.
+
+    python -m bench.overdue 100000        # after python -m bench.synth 100000 bench/out/100000/catalog
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+AS_OF = dt.date(2025, 6, 30)
+OUT = Path(__file__).parent / "out"
+LOAD_LIMIT_S = 600.0
+LOAD_LIMIT_RSS = 12 * 1024**3
+TW_IMPORT_LIMIT_S = 600.0
+CMD_LIMIT_S = 600.0
+REPEAT = 3
+TW_INSTALL = "apt-get update && apt-get install -y taskwarrior"
+TW_RC = ("rc.confirmation=off", "rc.verbose=nothing", "rc.hooks=off", "rc.gc=off",
+         "rc.recurrence=off", "rc.json.array=on")
+_NS = uuid.UUID("6f1c2a60-5d0c-4b1e-9a57-64f0d0c0ffee")
+
+
+def mib(kib: int | float) -> float:
+    return round(kib / 1024, 1)
+
+
+# ------------------------------------------------------------------------------ running
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None, stdout: Any = subprocess.DEVNULL,
+        limit_s: float = CMD_LIMIT_S, limit_rss: int | None = None,
+        cwd: Path | None = None, stdin: Any = subprocess.DEVNULL) -> dict[str, Any]:
+    """Run cmd once; wall seconds, peak RSS (MiB, from wait4) and why it stopped, if stopped.
+
+    With limit_rss, a watcher reads the process's VmRSS twice a second and kills it past
+    the limit; past limit_s it is killed too.
+    """
+    stderr = tempfile.TemporaryFile()
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, stdin=stdin, stdout=stdout, stderr=stderr, cwd=cwd,
+                            start_new_session=True)
+    killed: list[str] = []
+    done = threading.Event()
+
+    def kill(reason: str) -> None:
+        if not done.is_set():
+            killed.append(reason)
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    timer = threading.Timer(limit_s, kill, args=(f"over {limit_s:.0f} s",))
+    timer.start()
+    peak_seen = [0]
+
+    def watch() -> None:
+        while not done.wait(0.5):
+            try:
+                status = Path(f"/proc/{proc.pid}/status").read_text()
+            except OSError:
+                return
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1]) * 1024
+                    peak_seen[0] = max(peak_seen[0], rss)
+                    if limit_rss and rss > limit_rss:
+                        kill(f"over {limit_rss / 1024**3:.0f} GiB RSS")
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    timer.cancel()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    stderr.seek(0)
+    err = stderr.read().decode("utf-8", "replace")[-2000:]
+    return {"seconds": round(wall, 3), "peak_rss_mib": mib(usage.ru_maxrss),
+            "rc": proc.returncode, "killed": killed[0] if killed else None,
+            "stderr": err.strip() or None}
+
+
+def best_of(cmd: list[str], env: dict[str, str], repeat: int = REPEAT) -> dict[str, Any]:
+    runs = [run(cmd, env) for _ in range(repeat)]
+    bad = [r for r in runs if r["rc"] != 0]
+    if bad:
+        raise RuntimeError(f"{' '.join(cmd)} failed: {bad[0]}")
+    return {"best_s": min(r["seconds"] for r in runs),
+            "runs_s": [r["seconds"] for r in runs],
+            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs)}
+
+
+def dondoc_bin() -> str:
+    found = Path(sys.executable).with_name("dondoc")
+    return str(found) if found.exists() else (shutil.which("dondoc") or "dondoc")
+
+
+def dondoc_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    env.update(DONDOC_HOME=str(home), DONDOC_LANG="en")
+    return env
+
+
+# ------------------------------------------------------------------------------ loading
+
+
+def load(catalog: Path, home: Path, limit_s: float = LOAD_LIMIT_S,
+         limit_rss: int = LOAD_LIMIT_RSS) -> dict[str, Any]:
+    """Load catalog into home's SQLite with `dondoc catalog load`, or in batches if too big."""
+    if home.exists():
+        shutil.rmtree(home)
+    home.mkdir(parents=True)
+    cmd = [dondoc_bin(), "catalog", "load", str(catalog), "--json"]
+    with tempfile.TemporaryFile() as out:
+        result = run(cmd, dondoc_env(home), stdout=out, limit_s=limit_s, limit_rss=limit_rss)
+        out.seek(0)
+        text = out.read().decode()
+    if result["rc"] == 0:
+        return {"method": "dondoc catalog load", **result, "summary": json.loads(text)}
+    attempt = {"method": "dondoc catalog load", **result}
+    if not result["killed"]:
+        raise RuntimeError(f"dondoc catalog load failed: {result}")
+    shutil.rmtree(home)
+    home.mkdir(parents=True)
+    batched = run([sys.executable, "-m", "bench.overdue", "--load-batches", str(catalog)],
+                  dondoc_env(home), limit_s=3 * 3600, cwd=Path(__file__).parent.parent)
+    if batched["rc"] != 0:
+        raise RuntimeError(f"batch load failed: {batched}")
+    return {"method": "Python API per batch of files (read_catalog + load_catalog)",
+            **batched, "yaml_attempt": attempt}
+
+
+def reload(catalog: Path, home: Path) -> dict[str, Any]:
+    """The same files a second time: loading twice must change nothing."""
+    with tempfile.TemporaryFile() as out:
+        result = run([dondoc_bin(), "catalog", "load", str(catalog), "--json"],
+                     dondoc_env(home), stdout=out)
+        out.seek(0)
+        summary = json.loads(out.read().decode() or "null")
+    return {**result, "changed": (summary or {}).get("changed")}
+
+
+def load_batches(catalog: Path, batch_tasks: int = 100_000) -> None:
+    """In this process: load catalog's files a batch at a time (units first) via the API."""
+    from catalog.db import engine_for
+    from catalog.loader import known_units, load_catalog
+    from catalog.reader import catalog_files, read_catalog
+    from catalog.settings import database_url
+
+    engine = engine_for(database_url())
+    files = catalog_files(catalog)
+    units = [f for f in files if f.name.startswith("units-")]
+    plans = [f for f in files if f not in units]
+    batches: list[list[Path]] = [units]
+    size = 0
+    for f in plans:
+        if size >= batch_tasks or not batches[-1] or batches[-1] is units:
+            batches.append([])
+            size = 0
+        batches[-1].append(f)
+        size += max(1, f.stat().st_size // 240)  # ~240 bytes a task in synth's files
+    tmp = Path(tempfile.mkdtemp(prefix="dondoc-batches-"))
+    try:
+        for i, batch in enumerate(batches):
+            bdir = tmp / f"b{i:04d}"
+            bdir.mkdir()
+            for f in batch:
+                (bdir / f.name).symlink_to(f.resolve())
+            with engine.connect() as conn:
+                known = known_units(conn)
+            cat = read_catalog(bdir, known_units=known)
+            if cat.errors:
+                raise SystemExit("\n".join(e.render() for e in cat.errors[:20]))
+            load_catalog(engine, cat)
+            print(f"batch {i + 1}/{len(batches)}: {len(batch)} files, {cat.task_count} tasks",
+                  file=sys.stderr, flush=True)
+    finally:
+        shutil.rmtree(tmp)
+
+
+# ------------------------------------------------------------------------------ dondoc
+
+
+def _json_items(path: Path) -> int:
+    with path.open("rb") as fh:
+        data = fh.read()
+    return len(orjson.loads(data))
+
+
+def measure_dondoc(home: Path, repeat: int = REPEAT) -> dict[str, Any]:
+    env = dondoc_env(home)
+    base = [dondoc_bin(), "overdue", "--as-of", AS_OF.isoformat()]
+    count_cmd, json_cmd = [*base, "--count"], [*base, "--json"]
+    with tempfile.TemporaryDirectory() as tmp:
+        check = Path(tmp) / "out"
+        with check.open("wb") as fh:
+            r = run(count_cmd, env, stdout=fh)
+        if r["rc"] != 0:
+            raise RuntimeError(f"dondoc overdue --count failed: {r}")
+        count = int(check.read_text().strip())
+        with check.open("wb") as fh:
+            r = run(json_cmd, env, stdout=fh)
+        if r["rc"] != 0:
+            raise RuntimeError(f"dondoc overdue --json failed: {r}")
+        items = _json_items(check)
+    return {"overdue_count": count, "json_items": items,
+            "count": best_of(count_cmd, env, repeat), "json": best_of(json_cmd, env, repeat)}
+
+
+# ------------------------------------------------------------------------------ Taskwarrior
+
+
+def task_bin() -> str | None:
+    return shutil.which("task")
+
+
+def task_version() -> str | None:
+    exe = task_bin()
+    if not exe:
+        return None
+    return subprocess.run([exe, "--version"], capture_output=True, text=True,
+                          env={**os.environ, "TASKRC": "/dev/null"}).stdout.strip() or None
+
+
+def _tw_env(twdir: Path) -> dict[str, str]:
+    rc = twdir / "taskrc"
+    if not rc.exists():
+        rc.write_text("# empty: every setting comes on the command line\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TASK")}
+    env.update(TASKRC=str(rc), TZ="UTC")
+    return env
+
+
+def _tw(twdir: Path, *args: str) -> list[str]:
+    return [task_bin() or "task", f"rc.data.location={twdir / 'data'}", *TW_RC, *args]
+
+
+def _tw_stamp(day: dt.date, shift: dt.timedelta, end_of_day: bool = True) -> str:
+    return (day + shift).strftime("%Y%m%dT235959Z" if end_of_day else "%Y%m%dT000000Z")
+
+
+def tw_import_file(home: Path, twdir: Path) -> dict[str, Any]:
+    """Write twdir/import.json: every live task as dondoc sees it on AS_OF, dates shifted."""
+    today = dt.datetime.now(dt.timezone.utc).date()
+    shift = today - AS_OF
+    db = sqlite3.connect(home / "dondoc.sqlite")
+    extra = {(p, c): (lead, issued, done) for p, c, lead, issued, done in db.execute(
+        "select t.plan_code, t.code, t.lead_code, p.issued_on, t.completed_on from task t"
+        " join plan p on p.code = t.plan_code")}
+    db.close()
+    listing = twdir / "dondoc-tasks.json"
+    with listing.open("wb") as fh:
+        r = run([dondoc_bin(), "tasks", "--as-of", AS_OF.isoformat(), "--json"],
+                dondoc_env(home), stdout=fh)
+    if r["rc"] != 0:
+        raise RuntimeError(f"dondoc tasks --json failed: {r}")
+    statuses: dict[str, int] = {}
+    n = 0
+    with listing.open("rb") as src, (twdir / "import.json").open("wb") as out:
+        out.write(b"[\n")
+        for line in src:
+            line = line.strip().rstrip(b",")
+            if line in (b"[", b"]", b"[]", b""):
+                continue
+            item = orjson.loads(line)
+            status = item["status"]
+            statuses[status] = statuses.get(status, 0) + 1
+            lead, issued, completed = extra[(item["plan"], item["task"])]
+            issued_day = dt.date.fromisoformat(issued[:10]) if issued else AS_OF
+            task: dict[str, Any] = {
+                "uuid": str(uuid.uuid5(_NS, f"{item['plan']}/{item['task']}")),
+                "description": item["title"], "project": item["plan"],
+                "entry": _tw_stamp(issued_day, shift, end_of_day=False),
+                "status": "completed" if status == "done" else "pending",
+            }
+            if lead:
+                task["tags"] = [lead]
+            if status == "done":
+                end = dt.date.fromisoformat(completed[:10]) if completed else AS_OF
+                task["end"] = _tw_stamp(end, shift, end_of_day=False)
+            elif item["effective_due"]:
+                task["due"] = _tw_stamp(dt.date.fromisoformat(item["effective_due"]), shift)
+            out.write((b",\n" if n else b"") + orjson.dumps(task))
+            n += 1
+        out.write(b"\n]\n")
+    listing.unlink()
+    return {"tasks": n, "statuses": statuses, "shift_days": shift.days,
+            "clock_date_utc": today.isoformat()}
+
+
+def measure_taskwarrior(home: Path, twdir: Path, repeat: int = REPEAT,
+                        import_limit_s: float = TW_IMPORT_LIMIT_S) -> dict[str, Any]:
+    if not task_bin():
+        return {"skipped": f"Taskwarrior (`task`) is not installed; install it with: {TW_INSTALL}"}
+    if twdir.exists():
+        shutil.rmtree(twdir)
+    (twdir / "data").mkdir(parents=True)
+    env = _tw_env(twdir)
+    prepared = tw_import_file(home, twdir)
+    imported = run(_tw(twdir, "import", str(twdir / "import.json")), env,
+                   limit_s=import_limit_s)
+    if imported["killed"]:
+        return {"skipped": f"`task import` stopped: {imported['killed']}", "prepared": prepared,
+                "import": imported}
+    if imported["rc"] != 0:
+        raise RuntimeError(f"task import failed: {imported}")
+    (twdir / "import.json").unlink()
+    count_cmd = _tw(twdir, "+OVERDUE", "count")
+    export_cmd = _tw(twdir, "+OVERDUE", "export")
+    with tempfile.TemporaryDirectory() as tmp:
+        check = Path(tmp) / "out"
+        with check.open("wb") as fh:
+            r = run(count_cmd, env, stdout=fh)
+        if r["rc"] != 0:
+            raise RuntimeError(f"task count failed: {r}")
+        count = int(check.read_text().strip())
+        with check.open("wb") as fh:
+            r = run(export_cmd, env, stdout=fh)
+        if r["rc"] != 0:
+            raise RuntimeError(f"task export failed: {r}")
+        items = _json_items(check)
+    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
+    if today != prepared["clock_date_utc"]:
+        prepared["warning"] = f"the UTC date changed to {today} during the run"
+    files = {p.name: p.stat().st_size for p in (twdir / "data").iterdir()}
+    return {"prepared": prepared, "import": {k: imported[k] for k in ("seconds", "peak_rss_mib")},
+            "data_files_bytes": files, "overdue_count": count, "export_items": items,
+            "count": best_of(count_cmd, env, repeat), "export": best_of(export_cmd, env, repeat)}
+
+
+# ------------------------------------------------------------------------------ main
+
+
+def bench_size(n: int, out: Path = OUT, regenerate: bool = False, with_tw: bool = True,
+               with_reload: bool | None = None, repeat: int = REPEAT,
+               log: Any = print) -> dict[str, Any]:
+    """Everything for one size: synth (unless present), load, dondoc, Taskwarrior."""
+    from bench import synth
+
+    base = out / str(n)
+    catalog, home, twdir = base / "catalog", base / "home", base / "taskwarrior"
+    result: dict[str, Any] = {"tasks": n}
+    if regenerate or not (catalog / "units-hni.yaml").exists():
+        log(f"[{n}] generating catalog in {catalog}")
+        result["synth"] = synth.generate(n, catalog)
+    else:
+        result["synth"] = {"reused": str(catalog)}
+    log(f"[{n}] loading (dondoc catalog load)")
+    result["load"] = load(catalog, home)
+    log(f"[{n}] load: {result['load']['seconds']} s, {result['load']['peak_rss_mib']} MiB"
+        f" ({result['load']['method']})")
+    if with_reload if with_reload is not None else n <= 100_000:
+        result["reload"] = reload(catalog, home)
+        log(f"[{n}] reload: {result['reload']['seconds']} s, changed={result['reload']['changed']}")
+    result["db_bytes"] = sum(p.stat().st_size for p in home.glob("dondoc.sqlite*"))
+    log(f"[{n}] dondoc overdue")
+    result["dondoc"] = measure_dondoc(home, repeat)
+    d = result["dondoc"]
+    log(f"[{n}] dondoc: count {d['count']['best_s']} s / {d['count']['peak_rss_mib']} MiB,"
+        f" json {d['json']['best_s']} s / {d['json']['peak_rss_mib']} MiB;"
+        f" {d['overdue_count']} overdue")
+    if with_tw:
+        log(f"[{n}] Taskwarrior")
+        result["taskwarrior"] = measure_taskwarrior(home, twdir, repeat)
+        tw = result["taskwarrior"]
+        if "skipped" in tw:
+            log(f"[{n}] Taskwarrior skipped: {tw['skipped']}")
+        else:
+            log(f"[{n}] task: import {tw['import']['seconds']} s, count {tw['count']['best_s']} s"
+                f" / {tw['count']['peak_rss_mib']} MiB, export {tw['export']['best_s']} s /"
+                f" {tw['export']['peak_rss_mib']} MiB; {tw['overdue_count']} overdue")
+            result["agree"] = (d["overdue_count"] == d["json_items"] == tw["overdue_count"]
+                               == tw["export_items"])
+    else:
+        result["taskwarrior"] = {"skipped": "not asked for (--no-taskwarrior)"}
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="dondoc overdue vs Taskwarrior at one size.")
+    ap.add_argument("size", nargs="?", type=int)
+    ap.add_argument("--load-batches", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--regenerate", action="store_true")
+    ap.add_argument("--no-taskwarrior", action="store_true")
+    args = ap.parse_args()
+    if args.load_batches:
+        load_batches(args.load_batches)
+        return
+    if not args.size:
+        ap.error("give a size, e.g. 100000")
+    if not task_bin() and not args.no_taskwarrior:
+        print(f"Taskwarrior is not installed; install it with: {TW_INSTALL}", file=sys.stderr)
+    result = bench_size(args.size, regenerate=args.regenerate,
+                        with_tw=not args.no_taskwarrior,
+                        log=lambda m: print(m, file=sys.stderr, flush=True))
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
