@@ -108,6 +108,52 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "loaded: {summary}",
     ),
     "cli.unchanged": ("không có gì thay đổi", "nothing changed"),
+    # coordinators' actions (catalog/actions.py)
+    "action.no_task": ("không có nhiệm vụ «{ref}»", "no task «{ref}»"),
+    "action.withdrawn": (
+        "nhiệm vụ {task} đã bị rút khỏi kế hoạch", "task {task} has been withdrawn from its plan",
+    ),
+    "action.already_done": ("nhiệm vụ {task} đã hoàn thành", "task {task} is already done"),
+    "action.bad_progress": (
+        "tiến độ «{value}» không hợp lệ (từ 0 đến 100)", "invalid progress «{value}» (0 to 100)",
+    ),
+    "action.empty_report": (
+        "báo cáo trống: cần tiến độ hoặc nội dung", "empty report: give a progress or a note",
+    ),
+    "action.extension_kind": (
+        "nhiệm vụ {task} không có hạn cố định để gia hạn (định kỳ hoặc thường xuyên)",
+        "task {task} has no fixed deadline to extend (recurring or ongoing)",
+    ),
+    "action.extension_done": (
+        "nhiệm vụ {task} đã hoàn thành, không cần gia hạn",
+        "task {task} is done: nothing to extend",
+    ),
+    "action.extension_not_later": (
+        "hạn mới {new} phải sau hạn hiện tại {current}",
+        "the new deadline {new} must come after the current one, {current}",
+    ),
+    "action.snooze_past": (
+        "ngày tạm hoãn {until} đã qua", "the snooze date {until} is in the past",
+    ),
+    "action.no_change": ("nhiệm vụ {task} không có gì thay đổi", "task {task}: nothing changes"),
+    "action.nothing_to_undo": ("không có thao tác nào để hoàn tác", "nothing to undo"),
+    "action.undo_conflict": (
+        "không hoàn tác được: nhiệm vụ {task} đã bị thay đổi sau thao tác đó",
+        "cannot undo: task {task} has changed since that action",
+    ),
+    # reviews
+    "review.bad_quarter": (
+        "quý «{value}» không hợp lệ (dùng dạng 2025Q3)",
+        "invalid quarter «{value}» (use the form 2025Q3)",
+    ),
+    "review.bad_time": (
+        "thời điểm «{value}» không hợp lệ (dùng dạng \"2025-10-06 08:00\")",
+        "invalid time «{value}» (use the form \"2025-10-06 08:00\")",
+    ),
+    "prefect.unreachable": (
+        "không kết nối được máy chủ Prefect tại {url}; hãy chạy `dondoc up` trước",
+        "cannot reach the Prefect server at {url}; run `dondoc up` first",
+    ),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

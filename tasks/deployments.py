@@ -1,0 +1,213 @@
+"""Syncing the catalog to Prefect: one deployment per plan, one schedule per task.
+
+Only what changed is written. Every write to a deployment, even to one of its schedules,
+makes Prefect delete that deployment's future runs and re-create them on the next
+scheduler pass, so an unchanged catalog must cost zero writes. The comparison is made
+against what the server holds (read back each sync), not against a local memory of past
+syncs, so a server rebuilt from nothing is simply filled again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from sqlalchemy.engine import Engine
+
+from catalog.queries import _codes, _d
+from catalog.schedule import (TIMEZONE, TaskTiming, effective_policy, rdate_rule,
+                              reminder_dates, window_for)
+from catalog.workdays import WorkCalendar, default_calendar
+
+FLOW_NAME = "follow-up"
+WORK_POOL = "dondoc"
+ENTRYPOINT = "flows/followup.py:follow_up"
+# The folder that holds flows/ (the repository, or site-packages when installed).
+CODE_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class WantedSchedule:
+    slug: str
+    rrule: str | None
+    parameters: dict[str, Any]
+    active: bool
+
+
+@dataclass
+class WantedDeployment:
+    plan: str
+    description: str
+    tags: list[str]
+    schedules: dict[str, WantedSchedule] = field(default_factory=dict)
+
+
+@dataclass
+class SyncSummary:
+    counts: Counter[str] = field(default_factory=Counter)
+    writes: int = 0
+
+    def as_json(self) -> dict[str, int]:
+        return {**{k: self.counts.get(k, 0) for k in (
+            "deployments_created", "deployments_updated", "deployments_unchanged",
+            "created", "updated", "deactivated", "unchanged")}, "writes": self.writes}
+
+
+def wanted_state(engine: Engine, today: dt.date, calendar: WorkCalendar | None = None,
+                 plan: str | None = None) -> list[WantedDeployment]:
+    """What Prefect should hold for every plan in the catalog, as of today."""
+    calendar = calendar or default_calendar()
+    window = window_for(today)
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    where, args = ("where p.code = " + mark, (plan,)) if plan else ("", ())
+    with engine.connect() as conn:
+        plans = conn.exec_driver_sql(
+            "select p.code, p.title, p.issuer_code, p.policy from plan p " + where
+            + " order by p.code", args).all()
+        out = []
+        for code, title, issuer, plan_policy in plans:
+            dep = WantedDeployment(
+                plan=code, description=title,
+                tags=sorted({"dondoc", f"plan:{code}", f"issuer:{issuer or 'none'}"}))
+            rows = conn.exec_driver_sql(
+                "select code, state, lead_code, deadline_text, deadline_kind, effective_due,"
+                " rrule, rrule_start, rrule_until, policy from task where plan_code = " + mark
+                + " order by code", (code,))
+            for (task, state, lead, text, kind, eff, rrule, rstart, runtil, task_policy) in rows:
+                timing = TaskTiming(kind, _d(eff), rrule, _d(rstart), _d(runtil))
+                policy = effective_policy(_policy(plan_policy), _policy(task_policy))
+                rule = rdate_rule(reminder_dates(timing, policy, calendar, window), today)
+                dep.schedules[task] = WantedSchedule(
+                    slug=task, rrule=rule,
+                    parameters={"plan": code, "task": task, "lead": lead, "deadline": text},
+                    active=state == "open" and rule is not None)
+            out.append(dep)
+    return out
+
+
+def _policy(value: Any) -> dict[str, Any] | None:
+    if not value:
+        return None
+    if isinstance(value, (str, bytes)):
+        import orjson
+        return orjson.loads(value)
+    return dict(value)
+
+
+def _server_schedule_key(s: Any) -> tuple[Any, ...]:
+    return (getattr(s.schedule, "rrule", None), getattr(s.schedule, "timezone", None),
+            s.parameters or {}, bool(s.active))
+
+
+def _wanted_key(w: WantedSchedule) -> tuple[Any, ...]:
+    return (w.rrule, TIMEZONE, w.parameters, w.active)
+
+
+async def sync(wanted: list[WantedDeployment], progress: Callable[[int], None] | None = None,
+               work_pool: str = WORK_POOL) -> SyncSummary:
+    """Bring the Prefect server in line with wanted, writing only what differs."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import DeploymentScheduleCreate, DeploymentUpdate
+    from prefect.client.schemas.schedules import RRuleSchedule
+    from prefect.exceptions import ObjectNotFound
+
+    from flows.followup import follow_up
+
+    summary = SyncSummary()
+    schema = _parameter_schema(follow_up)
+    pull_steps = [{"prefect.deployments.steps.set_working_directory":
+                   {"directory": str(CODE_ROOT)}}]
+
+    def create(w: WantedSchedule) -> Any:
+        return DeploymentScheduleCreate(
+            schedule=RRuleSchedule(rrule=w.rrule, timezone=TIMEZONE), active=w.active,
+            slug=w.slug, parameters=w.parameters)
+
+    async with get_client() as client:
+        await ensure_work_pool(client, work_pool)
+        flow_id = await client.create_flow_from_name(FLOW_NAME)
+        for dep in wanted:
+            try:
+                current = await client.read_deployment_by_name(f"{FLOW_NAME}/{dep.plan}")
+            except ObjectNotFound:
+                current = None
+            if current is None:
+                schedules = [create(w) for w in dep.schedules.values() if w.active and w.rrule]
+                await client.create_deployment(
+                    flow_id=flow_id, name=dep.plan, description=dep.description, tags=dep.tags,
+                    schedules=schedules, work_pool_name=work_pool, entrypoint=ENTRYPOINT,
+                    pull_steps=pull_steps, parameter_openapi_schema=schema,
+                    enforce_parameter_schema=False)
+                summary.writes += 1
+                summary.counts["deployments_created"] += 1
+                summary.counts["created"] += len(schedules)
+                if progress:
+                    progress(len(dep.schedules))
+                continue
+
+            if sorted(current.tags or []) != dep.tags or current.description != dep.description \
+                    or current.entrypoint != ENTRYPOINT or current.work_pool_name != work_pool:
+                await client.update_deployment(current.id, DeploymentUpdate(
+                    tags=dep.tags, description=dep.description, entrypoint=ENTRYPOINT,
+                    work_pool_name=work_pool, pull_steps=pull_steps))
+                summary.writes += 1
+                summary.counts["deployments_updated"] += 1
+            else:
+                summary.counts["deployments_unchanged"] += 1
+
+            on_server = {s.slug: s for s in current.schedules or [] if s.slug}
+            to_create = []
+            for slug, w in dep.schedules.items():
+                have = on_server.get(slug)
+                if have is None:
+                    if w.active and w.rrule:
+                        to_create.append(create(w))
+                    continue
+                if _server_schedule_key(have) == _wanted_key(w):
+                    summary.counts["unchanged"] += 1
+                    continue
+                if not w.active or not w.rrule:
+                    if have.active:
+                        await client.update_deployment_schedule(current.id, have.id, active=False)
+                        summary.writes += 1
+                        summary.counts["deactivated"] += 1
+                    else:
+                        summary.counts["unchanged"] += 1
+                    continue
+                await client.update_deployment_schedule(
+                    current.id, have.id, active=True,
+                    schedule=RRuleSchedule(rrule=w.rrule, timezone=TIMEZONE),
+                    parameters=w.parameters)
+                summary.writes += 1
+                summary.counts["updated"] += 1
+            # A task gone from the catalog altogether (its plan was edited by hand, say).
+            for slug, have in on_server.items():
+                if slug not in dep.schedules and have.active:
+                    await client.update_deployment_schedule(current.id, have.id, active=False)
+                    summary.writes += 1
+                    summary.counts["deactivated"] += 1
+            if to_create:
+                await client.create_deployment_schedules(current.id, to_create)
+                summary.writes += 1
+                summary.counts["created"] += len(to_create)
+            if progress:
+                progress(len(dep.schedules))
+    return summary
+
+
+async def ensure_work_pool(client: Any, name: str) -> None:
+    from prefect.client.schemas.actions import WorkPoolCreate
+    from prefect.exceptions import ObjectNotFound
+
+    try:
+        await client.read_work_pool(name)
+    except ObjectNotFound:
+        await client.create_work_pool(WorkPoolCreate(name=name, type="process"))
+
+
+def _parameter_schema(flow: Any) -> dict[str, Any]:
+    from prefect.utilities.callables import parameter_schema
+    return parameter_schema(flow).model_dump_for_openapi()
