@@ -150,6 +150,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "thời điểm «{value}» không hợp lệ (dùng dạng \"2025-10-06 08:00\")",
         "invalid time «{value}» (use the form \"2025-10-06 08:00\")",
     ),
+    "report.not_found": ("không có {what_vi} «{ref}»", "no {what} «{ref}»"),
+    "report.ambiguous": (
+        "mã {what_vi} «{ref}» có trong nhiều kế hoạch ({plans}); thêm --plan",
+        "{what} code «{ref}» exists in several plans ({plans}); add --plan",
+    ),
+    "report.task_or_target": (
+        "cần đúng một trong hai: --task hoặc --target",
+        "give exactly one of --task or --target",
+    ),
+    "report.target_needs_year_value": (
+        "báo cáo chỉ tiêu cần --year và --value",
+        "a target report needs --year and --value",
+    ),
     "prefect.unreachable": (
         "không kết nối được máy chủ Prefect tại {url}; hãy chạy `dondoc up` trước",
         "cannot reach the Prefect server at {url}; run `dondoc up` first",

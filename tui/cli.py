@@ -190,6 +190,7 @@ def overdue(as_of: AsOfOpt = None, plan: PlanOpt = None, unit: UnitOpt = None,
 from tui import cmd_up  # noqa: E402,F401
 from tui import cmd_sync  # noqa: E402,F401
 from tui import cmd_review  # noqa: E402,F401
+from tui import cmd_report  # noqa: E402,F401
 
 def main() -> None:
     try:
