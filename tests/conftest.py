@@ -46,3 +46,11 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'db.sqlite'}"
     return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The URL of a real Prefect server, one per test session."""
+    from tests.prefect_server import start_server
+
+    yield from start_server(tmp_path_factory.mktemp("prefect-home"))
