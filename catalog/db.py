@@ -6,9 +6,13 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import event, inspect, text
+from typing import TYPE_CHECKING
+
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 from catalog.i18n import DondocError
 from catalog.settings import database_url
@@ -91,5 +95,6 @@ def engine_for(url: str | None = None) -> Engine:
     return engine
 
 
-def session(url: str | None = None) -> Session:
+def session(url: str | None = None) -> "Session":
+    from sqlmodel import Session  # the ORM is for writers; readers stay on plain SQL
     return Session(engine_for(url or database_url()), expire_on_commit=False)

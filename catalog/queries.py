@@ -8,15 +8,15 @@ Statuses are computed for an as-of date, never stored: the same database answers
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 from typing import Any, Iterator
 
 import orjson
 from sqlalchemy.engine import Connection, Engine
 
-from catalog.deadline import recurrence_dates
+from catalog.deadline import rule_dates
 from catalog.workdays import WorkCalendar, default_calendar
 
 DEFAULT_DUE_SOON_WORKING_DAYS = 10
@@ -124,18 +124,22 @@ class Reader:
             if state == "done" and (_d(completed_on) is None or _d(completed_on) <= as_of):
                 out[tid] = ("done", None, None)
                 continue
-            start, until = _d(rstart) or dt.date(as_of.year - 1, 1, 1), _d(runtil)
-            dates = recurrence_dates(rule, start, until, start, until or dt.date(as_of.year + 30, 1, 1))
-            past = [d for d in dates if eff_due(d) < as_of]
-            if past and (tid, past[-1].isoformat()) not in answered:
-                out[tid] = ("overdue", past[-1], eff_due(past[-1]))
-                continue
-            upcoming = [d for d in dates if eff_due(d) >= as_of]
-            if upcoming:
-                nxt = upcoming[0]
-                out[tid] = ("due_soon" if eff_due(nxt) <= soon else "not_due", nxt, eff_due(nxt))
-            elif past:
-                out[tid] = ("done", past[-1], eff_due(past[-1]))
+            start = _d(rstart) or dt.date(as_of.year - 1, 1, 1)
+            dates, lo, hi = rule_dates(rule, start, _d(runtil))
+            # Effective dues never come before nominal ones and keep their order, so the
+            # occurrence that matters sits just before as_of in the nominal dates.
+            i = min(bisect.bisect_left(dates, as_of, lo, hi), hi)
+            while i > lo and eff_due(dates[i - 1]) >= as_of:
+                i -= 1
+            if i > lo and (tid, dates[i - 1].isoformat()) not in answered:
+                last = dates[i - 1]
+                out[tid] = ("overdue", last, eff_due(last))
+            elif i < hi:
+                nxt = dates[i]
+                eff = eff_due(nxt)
+                out[tid] = ("due_soon" if eff <= soon else "not_due", nxt, eff)
+            elif i > lo:
+                out[tid] = ("done", dates[i - 1], eff_due(dates[i - 1]))
             else:
                 out[tid] = ("no_deadline", None, None)
         return out
@@ -151,11 +155,13 @@ class Reader:
     )
 
     def _item(self, row: tuple[Any, ...], names: dict[str, str], status: str,
-              due: Any, eff: dt.date | None, as_of: dt.date) -> dict[str, Any]:
+              due: Any, eff: dt.date | None, as_of: dt.date,
+              coordinators: Any = None) -> dict[str, Any]:
         return {
             "plan": row[1], "task": row[2], "section": row[3], "title": row[4],
             "kind": row[5], "lead": row[6],
-            "coordinators": [names.get(c, c) for c in _codes(row[7])],
+            "coordinators": coordinators if coordinators is not None
+            else [names.get(c, c) for c in _codes(row[7])],
             "deadline_text": row[8], "due": _iso(due),
             "effective_due": _iso(eff), "status": status,
             "days_overdue": (as_of - eff).days if status == "overdue" and eff else 0,
@@ -165,41 +171,72 @@ class Reader:
         """Every live task matching f, with its status on f.as_of; overdue ones worst first."""
         soon = self.due_soon_limit(f.as_of)
         where, params = self._where(f)
+        as_of = f.as_of
         with self.engine.connect() as conn:
             names = self.unit_names(conn)
             rec_rows = conn.exec_driver_sql(
                 f"{self._SELECT} where {where} and t.deadline_kind = 'recurring'"
                 " order by t.plan_code, t.id", tuple(params)).all()
             rec_state = self._recurring_state(
-                conn, [(r[0], r[11], r[12], r[13], r[14], r[15]) for r in rec_rows], f.as_of, soon)
+                conn, [(r[0], r[11], r[12], r[13], r[14], r[15]) for r in rec_rows], as_of, soon)
+            recurring = []
+            for r in rec_rows:
+                status, due, eff = rec_state[r[0]]
+                if statuses is None or status in statuses:
+                    item = self._item(r, names, status, due, eff, as_of)
+                    recurring.append((_sort_key(item), item))
+            recurring.sort(key=lambda p: p[0])
 
-            def recurring() -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-                for r in rec_rows:
-                    status, due, eff = rec_state[r[0]]
-                    if statuses is None or status in statuses:
-                        item = self._item(r, names, status, due, eff, f.as_of)
-                        yield _sort_key(item), item
-
-            def fixed() -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
-                sql = f"{self._SELECT} where {where} and t.deadline_kind <> 'recurring'"
-                args = list(params)
-                if statuses == ("overdue",):
-                    sql += (f" and t.effective_due < {self.mark} and not (t.state = 'done' and"
-                            f" (t.completed_on is null or t.completed_on <= {self.mark}))")
-                    args += [self._date(f.as_of), self._date(f.as_of)]
-                sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
-                result = conn.exec_driver_sql(sql, tuple(args))
-                as_of = f.as_of
-                for r in result:
-                    eff = _d(r[10])
-                    status = self._fixed_status(r[11], r[12], r[5], eff, as_of, soon)
-                    if statuses is None or status in statuses:
-                        item = self._item(r, names, status, r[9], eff, as_of)
-                        yield _sort_key(item), item
-
-            for _, item in heapq.merge(fixed(), sorted(recurring(), key=lambda p: p[0]),
-                                       key=lambda p: p[0]):
+            sql = f"{self._SELECT} where {where} and t.deadline_kind <> 'recurring'"
+            args = list(params)
+            if statuses == ("overdue",):
+                sql += (f" and t.effective_due < {self.mark} and not (t.state = 'done' and"
+                        f" (t.completed_on is null or t.completed_on <= {self.mark}))")
+                args += [self._date(f.as_of), self._date(f.as_of)]
+            sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
+            fixed = self._fixed_items(conn, sql, tuple(args), names, as_of, soon, statuses)
+            # A hand merge: the recurring items are few, the fixed ones may be a million.
+            pending = iter(recurring)
+            nxt = next(pending, None)
+            for item in fixed:
+                if nxt is not None:
+                    key = _sort_key(item)
+                    while nxt is not None and nxt[0] <= key:
+                        yield nxt[1]
+                        nxt = next(pending, None)
                 yield item
+            while nxt is not None:
+                yield nxt[1]
+                nxt = next(pending, None)
+
+    def _fixed_items(self, conn: Connection, sql: str, args: tuple[Any, ...],
+                     names: dict[str, str], as_of: dt.date, soon: dt.date,
+                     statuses: tuple[str, ...] | None) -> Iterator[dict[str, Any]]:
+        """Rows straight from the driver's cursor, in batches: 100k rows stay light."""
+        # Dates and coordinator lists repeat across thousands of rows: parse each once.
+        dates: dict[Any, dt.date | None] = {}
+        lists: dict[Any, list[str]] = {}
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, args)
+            while True:
+                batch = cursor.fetchmany(5000)
+                if not batch:
+                    break
+                for r in batch:
+                    raw = r[10]
+                    eff = dates.get(raw)
+                    if eff is None and raw is not None:
+                        eff = dates[raw] = _d(raw)
+                    status = self._fixed_status(r[11], r[12], r[5], eff, as_of, soon)
+                    if statuses is not None and status not in statuses:
+                        continue
+                    coords = lists.get(r[7])
+                    if coords is None:
+                        coords = lists[r[7]] = [names.get(c, c) for c in _codes(r[7])]
+                    yield self._item(r, names, status, r[9], eff, as_of, coords)
+        finally:
+            cursor.close()
 
     def count_overdue(self, f: Filter) -> int:
         where, params = self._where(f)

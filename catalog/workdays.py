@@ -13,7 +13,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-import holidays
+import orjson
 import yaml
 
 from catalog.settings import dondoc_home
@@ -57,12 +57,12 @@ class WorkCalendar:
     def _year(self, year: int) -> tuple[set[dt.date], set[dt.date]]:
         cached = self._years.get(year)
         if cached is None:
-            cal = holidays.Vietnam(years=year)
-            cached = (set(cal.keys()), set(getattr(cal, "weekend_workdays", ()) or ()))
+            cached = _package_year(year)
             self._years[year] = cached
         return cached
 
     def holiday_name(self, day: dt.date) -> str | None:
+        import holidays
         return holidays.Vietnam(years=day.year).get(day)
 
     def _is_working(self, day: dt.date) -> bool:
@@ -104,6 +104,50 @@ class WorkCalendar:
             if self.is_working(day):
                 count += 1
         return sign * count
+
+
+def _compute_year(year: int) -> tuple[list[str], list[str]]:
+    import holidays
+    cal = holidays.Vietnam(years=year)
+    return (sorted(d.isoformat() for d in cal),
+            sorted(d.isoformat() for d in getattr(cal, "weekend_workdays", ()) or ()))
+
+
+def _cache_path() -> Path:
+    from importlib.metadata import version
+    return dondoc_home() / "cache" / f"holidays-vn-{version('holidays')}.json"
+
+
+_DISK: dict[str, list[list[str]]] | None = None
+
+
+def _package_year(year: int) -> tuple[set[dt.date], set[dt.date]]:
+    """The package's holidays for a year, from a disk cache under DONDOC_HOME.
+
+    Building the Vietnamese calendar (lunar dates included) costs a few tenths of a second
+    on first use, more than the whole of `dondoc overdue`; the cache is keyed by the
+    package's version, so an upgrade recomputes it.
+    """
+    global _DISK
+    path = _cache_path()
+    if _DISK is None:
+        try:
+            _DISK = orjson.loads(path.read_bytes())
+        except (OSError, ValueError):
+            _DISK = {}
+    entry = _DISK.get(str(year))
+    if entry is None:
+        entry = list(_compute_year(year))
+        _DISK[str(year)] = entry
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(orjson.dumps(_DISK))
+            os.replace(tmp, path)  # atomic: a concurrent reader sees the old or the new file
+        except OSError:
+            pass  # a read-only home only costs the recomputation
+    return ({dt.date.fromisoformat(d) for d in entry[0]},
+            {dt.date.fromisoformat(d) for d in entry[1]})
 
 
 @lru_cache(maxsize=1)

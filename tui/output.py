@@ -17,19 +17,25 @@ def print_json(value: Any) -> None:
     sys.stdout.flush()
 
 
-def stream_json_array(items: Iterable[Any]) -> int:
-    """Write a JSON array one element at a time; return how many were written."""
+def stream_json_array(items: Iterable[Any], batch: int = 2048) -> int:
+    """Write a JSON array a batch at a time; return how many elements were written."""
     out = sys.stdout.buffer
     count = 0
-    buffer: list[bytes] = []
+    chunk: list[Any] = []
+
+    def flush() -> None:
+        # One dumps call per batch; its brackets are replaced by the array's own.
+        body = orjson.dumps(chunk, option=_OPTS)[1:-1]
+        out.write((b"[\n" if count == len(chunk) else b",\n") + body)
+        chunk.clear()
+
     for item in items:
-        buffer.append(orjson.dumps(item, option=_OPTS))
+        chunk.append(item)
         count += 1
-        if len(buffer) >= 2048:
-            out.write((b"[\n" if count == len(buffer) else b",\n") + b",\n".join(buffer))
-            buffer.clear()
-    if buffer:
-        out.write((b"[\n" if count == len(buffer) else b",\n") + b",\n".join(buffer))
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
     out.write(b"\n]\n" if count else b"[]\n")
     out.flush()
     return count
