@@ -231,9 +231,11 @@ class Reader:
                     status = self._fixed_status(r[11], r[12], r[5], eff, as_of, soon)
                     if statuses is not None and status not in statuses:
                         continue
-                    coords = lists.get(r[7])
+                    # SQLite hands JSON back as text, PostgreSQL as a parsed list.
+                    raw_codes = r[7] if not isinstance(r[7], list) else tuple(r[7])
+                    coords = lists.get(raw_codes)
                     if coords is None:
-                        coords = lists[r[7]] = [names.get(c, c) for c in _codes(r[7])]
+                        coords = lists[raw_codes] = [names.get(c, c) for c in _codes(r[7])]
                     yield self._item(r, names, status, r[9], eff, as_of, coords)
         finally:
             cursor.close()
