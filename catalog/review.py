@@ -1,6 +1,6 @@
 """The quarterly review (sơ kết quý) of one plan: where each task and each unit stands.
 
-A task is judged as of the end of the quarter:
+A task is judged as the review sees it on the day after the quarter ends:
 - done        finished on or before its effective due date (hoàn thành đúng hạn)
 - late        finished, but after it (hoàn thành trễ hạn)
 - overdue     not finished and past its effective due date (quá hạn)
