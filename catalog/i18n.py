@@ -108,6 +108,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "loaded: {summary}",
     ),
     "cli.unchanged": ("không có gì thay đổi", "nothing changed"),
+    # reminders (tui/cmd_remind.py, tasks/notify.py)
+    "remind.config_read": (
+        "không đọc được cấu hình Apprise {path}: {problem}",
+        "cannot read the Apprise configuration {path}: {problem}",
+    ),
+    "remind.config_bad": (
+        "cấu hình Apprise {path} không hợp lệ: {problem} (cần khóa «urls:» là danh sách)",
+        "invalid Apprise configuration {path}: {problem} (needs a «urls:» list)",
+    ),
+    "remind.config_env": (
+        "cấu hình Apprise {path} dùng biến môi trường ${{{name}}} nhưng biến này chưa được đặt",
+        "the Apprise configuration {path} uses ${{{name}}}, which is not set in the environment",
+    ),
+    "remind.config_url": (
+        "cấu hình Apprise {path}: không dùng được địa chỉ {url}: {problem}",
+        "Apprise configuration {path}: unusable URL {url}: {problem}",
+    ),
+    "remind.bad_workers": (
+        "số luồng gửi «{value}» không hợp lệ (1 đến 256)",
+        "invalid number of sending workers «{value}» (1 to 256)",
+    ),
+    "remind.summary": (
+        "ngày {as_of}: đã gửi {sent}, chờ gửi lại {retry}, bỏ cuộc {failed}, đã gửi trước đó {already}",
+        "{as_of}: sent {sent}, to retry {retry}, given up {failed}, sent before {already}",
+    ),
+    "remind.summary_dry": (
+        "ngày {as_of} (chạy thử, không gửi): sẽ gửi {would}, đã gửi trước đó {already}",
+        "{as_of} (dry run, nothing sent): would send {would}, sent before {already}",
+    ),
+    "remind.unrouted": (
+        "{n} đơn vị chưa có địa chỉ nhận trong cấu hình Apprise, tin nhắn vào hộp thư đi: {units}",
+        "{n} units have no address in the Apprise configuration; their messages went to the outbox: {units}",
+    ),
     # coordinators' actions (catalog/actions.py)
     "action.no_task": ("không có nhiệm vụ «{ref}»", "no task «{ref}»"),
     "action.withdrawn": (

@@ -1,1 +1,92 @@
-"""Prefect tasks the flows run: thin wrappers, with retries where they talk to the outside."""
+"""Prefect tasks the flows run: thin wrappers, with retries where they talk to the outside.
+
+The work itself is in plain functions (tasks/remind.py, tasks/review_report.py) that the
+command line calls too; a retry is safe because every send goes through the ledger.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from prefect import task
+
+
+def _day(as_of: str | None) -> dt.date:
+    from catalog.settings import today
+    return dt.date.fromisoformat(as_of) if as_of else today()
+
+
+def _summary(report: Any) -> dict[str, Any]:
+    # Counts only: the flow's result is stored by Prefect and must carry no address.
+    return {"as_of": report.as_of.isoformat(), "counts": dict(report.counts),
+            "unrouted": sorted(report.unrouted)}
+
+
+@task(name="remind-task", retries=2, retry_delay_seconds=[30, 120])
+def remind_one_task(plan: str, task_code: str, as_of: str | None = None) -> dict[str, Any]:
+    """What is due for one task now, sent to its units (lead, phối hợp, escalation)."""
+    from catalog.db import engine_for
+    from tasks.notify import load_targets
+    from tasks.remind import sweep
+
+    return _summary(sweep(engine_for(), _day(as_of), load_targets(), plan=plan, task=task_code))
+
+
+@task(name="sweep-all", retries=2, retry_delay_seconds=[60, 300])
+def sweep_all(as_of: str | None = None) -> dict[str, Any]:
+    """Every task: whatever is due and not yet in the ledger (what a lagging scheduler missed)."""
+    from catalog.db import engine_for
+    from tasks.notify import load_targets
+    from tasks.remind import sweep
+
+    return _summary(sweep(engine_for(), _day(as_of), load_targets()))
+
+
+@task(name="digest-all", retries=2, retry_delay_seconds=[60, 300])
+def digest_all(as_of: str | None = None) -> dict[str, Any]:
+    from catalog.db import engine_for
+    from tasks.notify import load_targets
+    from tasks.remind import digest
+
+    return _summary(digest(engine_for(), _day(as_of), load_targets()))
+
+
+def send_review_report(result: Any, report_path: str) -> dict[str, Any]:
+    """The review to the plan's coordinator (and its issuer), through the ledger."""
+    from catalog.db import engine_for
+    from tasks import ledger
+    from tasks.notify import load_targets
+    from tasks.remind import Job, Report, deliver
+    from tasks.render import Message
+
+    engine = engine_for()
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql(
+            f"select coordinator_code, issuer_code from plan where code = {mark}",
+            (result.plan,)).first()
+    units = [u for u in dict.fromkeys(row or ()) if u]
+    targets = load_targets()
+    md = Path(report_path)
+    body = md.read_text(encoding="utf-8") + f"\nBảng tính: {md.with_suffix('.xlsx')}\n"
+    t = result.totals
+    subject = (f"[Sơ kết {result.period}] {result.plan}: {t['overdue']} quá hạn, "
+               f"{t['late']} trễ hạn, {t['done']} đúng hạn / {sum(t.values())} nhiệm vụ")
+    rule = f"review-{result.period}"
+    report = Report(result.end, False, result.plan, targets.source)
+    jobs = []
+    for unit in units:
+        for endpoint in targets.for_unit(unit):
+            key = ledger.make_key(None, unit, result.end, rule, endpoint.channel)
+
+            def render(key: str = key, unit: str = unit) -> Message:
+                return Message(key=key, unit=unit, subject=subject, body=body)
+
+            jobs.append(Job(ledger.Want(key, None, unit, result.end, rule, endpoint.channel),
+                            endpoint, render, {"key": key, "plan": result.plan, "unit": unit,
+                                               "rule": rule, "channel": endpoint.channel}))
+    keys = {j.want.key for j in jobs}
+    deliver(engine, jobs, report, targets, scope=lambda k: k in keys)
+    return _summary(report)

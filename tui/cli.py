@@ -188,6 +188,8 @@ def overdue(as_of: AsOfOpt = None, plan: PlanOpt = None, unit: UnitOpt = None,
 
 # Each feature registers its commands from its own module.
 from tui import cmd_up  # noqa: E402,F401
+from tui import cmd_tui  # noqa: E402,F401
+from tui import cmd_remind  # noqa: E402,F401
 from tui import cmd_sync  # noqa: E402,F401
 from tui import cmd_review  # noqa: E402,F401
 from tui import cmd_report  # noqa: E402,F401

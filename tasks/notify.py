@@ -1,0 +1,313 @@
+"""Sending through Apprise: contacts from a YAML configuration, secrets from the environment.
+
+The configuration (DONDOC_APPRISE_CONFIG) is Apprise's YAML; tags are unit codes. URLs and
+options may say ``${NAME}``: the value comes from the environment, is URL-quoted inside a
+URL, and is masked wherever text leaves this module (ledger, output, logs). Without a
+configuration, and for a unit that no entry is tagged with, messages go to the outbox.
+
+Each configuration entry is an *endpoint* with a stable channel id (its schema and a hash
+of the URL and options as written, before expansion): the ledger keys deliveries by it,
+so a rotated password changes nothing while a new address gets its own delivery.
+
+Apprise throttles each plugin (request_rate_per_sec, 5.5 s for e-mail); that is off here:
+the ledger and the thread pool set the pace. Apprise logs through the "apprise" logger;
+its records are captured per thread as the error text of the send, masked, and never
+reach the console.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import re
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import quote, urlsplit
+
+import orjson
+import yaml
+
+from catalog.i18n import DondocError
+from tasks import outbox
+from tasks.render import Message
+
+ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
+OUTBOX_CHANNEL = "outbox"
+_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
+# Schemas whose host part is an address, not a token: safe to show.
+_HOST_IS_ADDRESS = {"mailto", "mailtos", "json", "jsons", "form", "forms", "xml", "xmls",
+                    "ntfy", "ntfys", "gotify", "gotifys", "matrix", "matrixs", "mmost", "mmosts"}
+
+
+class ConfigError(DondocError):
+    """A configuration that cannot be used: named in one line, nothing sent."""
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    channel: str
+    label: str  # safe to show: schema and host, never credentials
+    tags: frozenset[str]  # lower-case unit codes
+    plugin: Any  # an apprise NotifyBase
+
+
+@dataclass(frozen=True, slots=True)
+class SendResult:
+    ok: bool
+    error: str | None
+    ms: int
+
+
+@dataclass
+class Targets:
+    endpoints: list[Endpoint]
+    fallback: Endpoint
+    secrets: tuple[str, ...] = ()
+    source: str | None = None  # the configuration file, or None for the outbox default
+    _by_tag: dict[str, list[Endpoint]] = field(default_factory=dict, init=False)
+
+    def __post_init__(self) -> None:
+        for endpoint in self.endpoints:
+            for tag in endpoint.tags:
+                self._by_tag.setdefault(tag, []).append(endpoint)
+
+    def for_unit(self, code: str) -> list[Endpoint]:
+        """The unit's endpoints, or the outbox when none is tagged with its code."""
+        return self._by_tag.get(code.lower()) or [self.fallback]
+
+    def routed(self, code: str) -> bool:
+        return code.lower() in self._by_tag
+
+    def mask(self, text: str | None) -> str | None:
+        if not text:
+            return text
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return _USERINFO.sub(r"\1***@", text)
+
+
+# ------------------------------------------------------------------------ configuration
+
+
+def _outbox_endpoint() -> Endpoint:
+    from apprise import Apprise
+
+    plugin = Apprise.instantiate(f"{outbox.SCHEMA}://")
+    return Endpoint(OUTBOX_CHANNEL, f"{outbox.SCHEMA}://", frozenset(), plugin)
+
+
+def _expand(value: Any, env: Mapping[str, str], secrets: set[str], in_url: bool,
+            where: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _expand(v, env, secrets, False, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, env, secrets, False, where) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def one(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in env:
+            raise ConfigError("remind.config_env", path=where, name=name)
+        raw = env[name]
+        if raw:
+            secrets.add(raw)
+        text = quote(raw, safe="") if in_url else raw
+        if text:
+            secrets.add(text)
+        return text
+
+    return _REF.sub(one, value)
+
+
+def _entries(data: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    """(URL as written, options) for each endpoint, in the file's order."""
+    if not isinstance(data, dict) or not isinstance(data.get("urls"), list):
+        raise ConfigError("remind.config_bad", path=where, problem="urls:")
+    out: list[tuple[str, dict[str, Any]]] = []
+    for item in data["urls"]:
+        if isinstance(item, str):
+            out.append((item, {}))
+        elif isinstance(item, dict) and len(item) == 1:
+            url, opts = next(iter(item.items()))
+            for opt in (opts if isinstance(opts, list) else [opts or {}]):
+                if not isinstance(opt, dict):
+                    raise ConfigError("remind.config_bad", path=where, problem=str(url)[:40])
+                out.append((str(url), opt))
+        else:
+            raise ConfigError("remind.config_bad", path=where, problem="urls:")
+    return out
+
+
+def _channel(url: str, opts: dict[str, Any]) -> str:
+    schema = url.split("://", 1)[0].lower() if "://" in url else "url"
+    ident = {k: v for k, v in opts.items() if k != "tag"}
+    digest = hashlib.sha1(url.encode("utf-8") + b"\n" + orjson.dumps(
+        ident, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()[:10]
+    return f"{schema[:40]}-{digest}"
+
+
+def _label(url: str) -> str:
+    schema = url.split("://", 1)[0].lower() if "://" in url else "?"
+    if schema not in _HOST_IS_ADDRESS and schema != outbox.SCHEMA:
+        return f"{schema}://…"
+    try:
+        host = urlsplit(url.replace("${", "").replace("}", "")).hostname or ""
+        port = urlsplit(url.replace("${", "").replace("}", "")).port
+    except ValueError:
+        host, port = "", None
+    return f"{schema}://{host}" + (f":{port}" if port else "")
+
+
+def _tags(opts: dict[str, Any], global_tags: Any) -> frozenset[str]:
+    tags: set[str] = set()
+    for value in (opts.get("tag"), global_tags):
+        if isinstance(value, str):
+            tags |= {t.strip().lower() for t in re.split(r"[,\s]+", value) if t.strip()}
+        elif isinstance(value, list):
+            tags |= {str(t).strip().lower() for t in value if str(t).strip()}
+    return frozenset(tags)
+
+
+def load_targets(path: str | Path | None = None,
+                 env: Mapping[str, str] | None = None) -> Targets:
+    """The endpoints of the configuration at path (default: $DONDOC_APPRISE_CONFIG)."""
+    env = os.environ if env is None else env
+    path = path or env.get(ENV_CONFIG) or None
+    fallback = _outbox_endpoint()
+    if not path:
+        return Targets([], fallback)
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError("remind.config_read", path=where,
+                          problem=getattr(exc, "strerror", None) or type(exc).__name__) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError("remind.config_bad", path=where,
+                          problem=f"YAML (line {mark.line + 1})" if mark else "YAML") from None
+    secrets: set[str] = set()
+    raw = _entries(data, where)
+    global_tags = data.get("tag")
+    endpoints: list[Endpoint] = []
+    from apprise import AppriseAsset, AppriseConfig
+
+    asset = AppriseAsset()
+    for url, opts in raw:
+        expanded_url = _expand(url, env, secrets, True, where)
+        expanded_opts = _expand(opts, env, secrets, False, where)
+        doc = {"version": 1, "urls": [{expanded_url: [expanded_opts]}]}
+        cfg = AppriseConfig(asset=asset)
+        cfg.add_config(yaml.safe_dump(doc, allow_unicode=True), format="yaml")
+        with capture() as problems:
+            servers = cfg.servers()
+        if len(servers) != 1:
+            raise ConfigError("remind.config_url", path=where, url=_label(url),
+                              problem=_mask_all("; ".join(problems), secrets) or "?")
+        plugin = servers[0]
+        # The ledger and the pool set the pace; Apprise's per-plugin sleep would cap a
+        # mail server at one message each 5.5 s.
+        plugin.request_rate_per_sec = 0
+        if "format" not in url and "format" not in opts:
+            # Plain text as written: Apprise's default HTML for e-mail folds the lines of
+            # the plain-text part into one.
+            from apprise import NotifyFormat
+            plugin.notify_format = NotifyFormat.TEXT
+        for attr in ("password", "token", "apikey", "secret"):
+            value = getattr(plugin, attr, None)
+            if isinstance(value, str) and len(value) >= 3:
+                secrets.add(value)
+        endpoints.append(Endpoint(_channel(url, opts), _label(url), _tags(opts, global_tags),
+                                  plugin))
+    ordered = tuple(sorted(secrets, key=len, reverse=True))
+    return Targets(endpoints, fallback, ordered, where)
+
+
+def _mask_all(text: str, secrets: Iterable[str]) -> str:
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return _USERINFO.sub(r"\1***@", text)
+
+
+# ------------------------------------------------------------------------ log capture
+
+
+class _ThreadCapture(logging.Handler):
+    """Collects Apprise's records per thread, so each send gets its own error text."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.local = threading.local()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sink = getattr(self.local, "sink", None)
+        if sink is None:
+            return
+        if record.levelno >= logging.WARNING or str(record.msg).startswith("Socket Exception"):
+            try:
+                sink.append(record.getMessage())
+            except Exception:  # a malformed record must not break a send
+                sink.append(str(record.msg))
+
+
+_HANDLER: _ThreadCapture | None = None
+_HANDLER_LOCK = threading.Lock()
+
+
+def _handler() -> _ThreadCapture:
+    global _HANDLER
+    with _HANDLER_LOCK:
+        if _HANDLER is None:
+            _HANDLER = _ThreadCapture()
+            log = logging.getLogger("apprise")
+            # Nothing Apprise says reaches the console unmasked: it is captured instead.
+            log.handlers = [_HANDLER]
+            log.propagate = False
+            log.setLevel(logging.DEBUG)
+        return _HANDLER
+
+
+class capture:
+    def __enter__(self) -> list[str]:
+        handler = _handler()
+        self.previous = getattr(handler.local, "sink", None)
+        handler.local.sink = []
+        return handler.local.sink
+
+    def __exit__(self, *exc: object) -> None:
+        _handler().local.sink = self.previous
+
+
+# ------------------------------------------------------------------------ sending
+
+
+def send(endpoint: Endpoint, message: Message, targets: Targets) -> SendResult:
+    """One message to one endpoint, with the error text (masked) when it fails."""
+    from apprise import NotifyFormat, NotifyType
+
+    started = time.perf_counter()
+    token = outbox.CURRENT.set({"key": message.key, "unit": message.unit})
+    try:
+        with capture() as problems:
+            try:
+                ok = bool(endpoint.plugin.notify(
+                    body=message.body, title=message.subject,
+                    notify_type=NotifyType(message.notify_type), body_format=NotifyFormat.TEXT))
+            except Exception as exc:  # a plugin bug is this endpoint's failure, not the run's
+                ok = False
+                problems.append(f"{type(exc).__name__}: {exc}")
+    finally:
+        outbox.CURRENT.reset(token)
+    ms = int((time.perf_counter() - started) * 1000)
+    if ok:
+        return SendResult(True, None, ms)
+    error = " | ".join(dict.fromkeys(p.strip() for p in problems if p.strip())) or "failed"
+    return SendResult(False, targets.mask(error[:1000]), ms)

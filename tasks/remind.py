@@ -1,0 +1,575 @@
+"""The reminder sweep: decide -> claim -> render -> send -> mark.
+
+Plain functions (no Prefect here) so that a flow can wrap them: `decide` reads the
+catalog and answers what is due on a day; `sweep` and `digest` route what is due to the
+units' endpoints and deliver it through the ledger (tasks/ledger.py), so that running
+twice sends nothing new, two senders never send the same message, and a sender killed
+mid-way loses nothing (its claims become re-claimable after the claim timeout).
+
+In flight at any moment: at most `workers` sends plus one batch of finished sends not yet
+marked; only those can be sent twice after a crash, and the ledger shows them as pending.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import orjson
+from sqlalchemy.engine import Engine
+
+from catalog import policy as pol
+from catalog.recipients import (Directory, Recipient, escalation_track, load_directory,
+                                plan_coordinators, unit_track)
+from catalog.settings import dondoc_home
+from catalog.workdays import WorkCalendar, default_calendar
+from tasks import ledger
+from tasks.notify import Endpoint, Targets, send
+from tasks.render import (DigestItem, DigestView, Message, ReminderView, render_digest,
+                          render_reminder)
+
+DEFAULT_WORKERS = 16
+MARK_EVERY = 32  # finished sends written to the ledger together
+MARK_WAIT_S = 0.2
+
+
+# ------------------------------------------------------------------------ reading the catalog
+
+
+def _date(value: Any, cache: dict[Any, dt.date | None]) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    found = cache.get(value)
+    if found is None:
+        found = cache[value] = dt.date.fromisoformat(value[:10])
+    return found
+
+
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    return orjson.loads(value)
+
+
+@dataclass(slots=True)
+class TaskRow:
+    id: int
+    plan: str
+    code: str
+    kind: str
+    category: str
+    effective_due: dt.date | None
+    due: dt.date | None
+    lead: str | None
+    coordinators: tuple[str, ...]
+    policy: pol.Policy
+    facts: pol.TaskFacts | None = None  # recurring tasks only
+
+
+@dataclass
+class Decision:
+    """What is due on as_of: each (task, occurrence, rule) and the units it goes to."""
+
+    as_of: dt.date
+    plan: str | None
+    tasks: dict[int, TaskRow]
+    directory: Directory
+    coordinators: dict[str, str | None]  # plan code -> coordinator unit
+    # (task, what is due, to whom): one entry per task and rule, its units in a list
+    items: list[tuple[TaskRow, pol.Due, list[Recipient]]] = field(default_factory=list)
+    scanned: int = 0  # live tasks looked at
+
+    @property
+    def assignments(self) -> int:
+        return sum(len(units) for _, _, units in self.items)
+
+
+_SCAN = (
+    "select t.id, t.plan_code, t.code, t.deadline_kind, t.category, t.effective_due,"
+    " coalesce(t.extended_due, t.deadline_due), t.rrule, t.rrule_start, t.rrule_until,"
+    " t.policy, t.lead_code, t.coordinators"
+    " from task t"
+    " where t.state <> 'withdrawn' and t.deadline_kind <> 'ongoing'"
+    " and (t.snoozed_until is null or t.snoozed_until < {m})"
+    " and not (t.state = 'done' and (t.completed_on is null or t.completed_on <= {m}))"
+    " and (t.deadline_kind = 'recurring' or t.effective_due <= {m})"
+)
+
+
+def _reach(conn: Any, plan_policies: dict[str, Any], key: str) -> int:
+    """The largest value of a policy setting in use (before: its largest offset)."""
+    values = [pol.DEFAULT_POLICY]
+    for p in plan_policies.values():
+        values.append(pol.resolve(p, None))
+    for (raw,) in conn.exec_driver_sql("select distinct cast(policy as text) from task where policy is not null"):
+        for p in plan_policies.values() or [None]:
+            values.append(pol.resolve(p, _json(raw)))
+    if key == "before":
+        return max(v.reach for v in values)
+    return max(getattr(v, key) for v in values)
+
+
+class Scan:
+    """The live tasks that can have something due by the horizon, as raw rows.
+
+    TaskRow objects are built only for the tasks that turn out to matter: at a million
+    assignments, most of the time is in touching each row once.
+    """
+
+    def __init__(self, engine: Engine, as_of: dt.date, plan: str | None, cal: WorkCalendar,
+                 reach_key: str) -> None:
+        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        text_dates = engine.dialect.name == "sqlite"
+        self.dates: dict[Any, dt.date | None] = {}
+        self._policies: dict[tuple[str, Any], pol.Policy] = {}
+        with engine.connect() as conn:
+            self.directory = load_directory(conn, as_of)
+            self.coordinators = dict(plan_coordinators(conn))
+            self.plan_policies = {code: _json(p) for code, p in
+                                  conn.exec_driver_sql("select code, policy from plan")}
+            reach = _reach(conn, self.plan_policies, reach_key)
+            horizon = cal.add_working_days(as_of, reach)
+            sql = _SCAN.format(m=mark)
+            args: list[Any] = [as_of, as_of, horizon]
+            if plan:
+                sql += f" and t.plan_code = {mark}"
+                args.append(plan)
+            if text_dates:
+                args = [a.isoformat() if isinstance(a, dt.date) else a for a in args]
+            # The driver's own cursor: plain tuples, without a Row object per task.
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                cursor.execute(sql, tuple(args))
+                self.rows = cursor.fetchall()
+            finally:
+                cursor.close()
+            earliest = _date(conn.exec_driver_sql(
+                "select min(effective_due) from task where state <> 'withdrawn'").scalar(),
+                self.dates)
+            recurring = [r[0] for r in self.rows if r[3] == "recurring"]
+            self.answered: dict[int, set[dt.date]] = defaultdict(set)
+            for i in range(0, len(recurring), 900):
+                chunk = recurring[i:i + 900]
+                marks = ",".join([mark] * len(chunk))
+                for tid, occ in conn.exec_driver_sql(
+                        "select task_id, occurrence from progressreport where occurrence is not"
+                        f" null and task_id in ({marks})", tuple(chunk)):
+                    self.answered[tid].add(_date(occ, self.dates))  # type: ignore[arg-type]
+        lo = min(earliest or as_of, as_of) - dt.timedelta(days=400)
+        self.index = pol.WorkdayIndex(cal, lo, max(horizon, as_of) + dt.timedelta(days=400))
+
+    def policy(self, plan_code: str, raw: Any) -> pol.Policy:
+        key = (plan_code, raw if not isinstance(raw, dict)
+               else orjson.dumps(raw, option=orjson.OPT_SORT_KEYS))
+        found = self._policies.get(key)
+        if found is None:
+            found = self._policies[key] = pol.resolve(self.plan_policies.get(plan_code), _json(raw))
+        return found
+
+    def date(self, value: Any) -> dt.date | None:
+        return _date(value, self.dates)
+
+    def task_row(self, raw: tuple[Any, ...], policy: pol.Policy) -> TaskRow:
+        (tid, plan_code, code, kind, category, eff, due, rrule, rstart, runtil, _p, lead,
+         coords) = raw
+        row = TaskRow(tid, plan_code, code, kind, category, self.date(eff), self.date(due), lead,
+                      tuple(_json(coords) or ()), policy)
+        if kind == "recurring":
+            row.facts = pol.TaskFacts(tid, kind, None, category=category, rrule=rrule,
+                                      rrule_start=self.date(rstart),
+                                      rrule_until=self.date(runtil), policy=policy)
+        return row
+
+
+def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
+           cal: WorkCalendar | None = None) -> Decision:
+    """Every (task, occurrence, rule, unit) due on as_of under each task's policy."""
+    cal = cal or default_calendar()
+    scan = Scan(engine, as_of, plan, cal, "before")
+    directory, coordinators = scan.directory, scan.coordinators
+    tasks: dict[int, TaskRow] = {}
+    decision = Decision(as_of, plan, tasks, directory, coordinators, scanned=len(scan.rows))
+    memo = pol.Memo(as_of, scan.index)
+    items = decision.items
+    append = items.append
+    dates = scan.dates
+    current = memo.current
+    unit_track_ = unit_track
+    shared: dict[tuple[pol.Policy, dt.date], list[pol.Due]] = {}
+    for raw in scan.rows:
+        policy = scan.policy(raw[1], raw[10])
+        if raw[3] == "recurring":
+            row = scan.task_row(raw, policy)
+            dues = pol.due_for_task(row.facts, as_of, scan.index,  # type: ignore[arg-type]
+                                    scan.answered.get(row.id, ()))
+            if not dues:
+                continue
+        else:
+            eff = dates.get(raw[5]) or scan.date(raw[5])
+            if eff is None:
+                continue
+            dues = shared.get((policy, eff))  # type: ignore[assignment]
+            if dues is None:
+                dues = shared[(policy, eff)] = [
+                    pol.Due(eff, eff, eff, f.track, f.rule, f.fire_on)
+                    for f in current(policy, eff, None)]
+            if not dues:
+                continue
+            row = scan.task_row(raw, policy)
+        tasks[row.id] = row
+        for due in dues:
+            if due.track == pol.UNIT_TRACK:
+                append((row, due, unit_track_(row.lead, row.coordinators, directory)))
+            else:
+                append((row, due, escalation_track(row.lead, coordinators.get(row.plan),
+                                                   directory)))
+    return decision
+
+
+# ------------------------------------------------------------------------ delivering
+
+
+@dataclass(slots=True)
+class Job:
+    want: ledger.Want
+    endpoint: Endpoint
+    render: Callable[[], Message]
+    info: dict[str, Any]
+
+
+@dataclass
+class Report:
+    as_of: dt.date
+    dry_run: bool
+    plan: str | None
+    config: str | None
+    counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    deliveries: list[dict[str, Any]] = field(default_factory=list)
+    unrouted: set[str] = field(default_factory=set)
+    seconds: float = 0.0
+
+    def as_json(self) -> dict[str, Any]:
+        return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "plan": self.plan,
+                "config": self.config, "counts": dict(sorted(self.counts.items())),
+                "unrouted": sorted(self.unrouted), "seconds": round(self.seconds, 3),
+                "deliveries": self.deliveries}
+
+
+def _log() -> logging.Logger:
+    log = logging.getLogger("dondoc.remind")
+    if not log.handlers:
+        folder = dondoc_home() / "logs"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handler: logging.Handler = logging.FileHandler(folder / "remind.log", encoding="utf-8")
+        except OSError:
+            handler = logging.NullHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        log.addHandler(handler)
+        log.setLevel(logging.INFO)
+        log.propagate = False
+    return log
+
+
+def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *,
+            scope: Callable[[str], bool], workers: int = DEFAULT_WORKERS,
+            settings: ledger.Settings | None = None,
+            progress: Callable[[int], None] | None = None) -> Report:
+    """Claim, send and mark each job that the ledger says is still to be sent."""
+    settings = settings or ledger.Settings.from_env()
+    now = ledger.utcnow()
+    with engine.connect() as conn:
+        sent = ledger.sent_keys(conn)
+        open_ = ledger.open_states(conn)
+    todo: list[Job] = []
+    wanted: set[str] = set()
+    counts = report.counts
+    for job in jobs:
+        key = job.want.key
+        wanted.add(key)
+        if key in sent:
+            counts["already_sent"] += 1
+            continue
+        state = open_.get(key)
+        if state is not None and not state.claimable(now, settings):
+            counts[{"pending": "in_flight", "retry": "waiting", "failed": "given_up",
+                    "superseded": "superseded_before"}.get(state.status, state.status)] += 1
+            continue
+        todo.append(job)
+    stale_retries = [k for k, s in open_.items()
+                     if s.status == ledger.RETRY and k not in wanted and scope(k)]
+    if report.dry_run:
+        counts["would_supersede"] = len(stale_retries)
+        for job in todo:
+            message = job.render()
+            report.deliveries.append({**job.info, "subject": message.subject,
+                                      "status": "would_send"})
+        counts["would_send"] = len(todo)
+        return report
+    if stale_retries:
+        counts["superseded"] = ledger.supersede(engine, stale_retries)
+    _send_all(engine, todo, report, targets, settings, workers, progress)
+    return report
+
+
+def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
+              settings: ledger.Settings, workers: int,
+              progress: Callable[[int], None] | None) -> None:
+    log = _log()
+    sender = ledger.sender_id()
+    counts = report.counts
+    queue = list(reversed(todo))
+    by_key: dict[str, Job] = {}
+    finished: list[ledger.Outcome] = []
+    last_mark = time.monotonic()
+    in_flight: dict[Future[Any], tuple[ledger.Claim, Message]] = {}
+
+    def flush() -> None:
+        nonlocal last_mark
+        statuses = ledger.mark(engine, finished, sender, settings)
+        for o in finished:
+            job = by_key[o.claim.key]
+            status = statuses[o.claim.key]
+            counts[status] += 1
+            report.deliveries.append({**job.info, "subject": o.subject, "status": status,
+                                      "attempts": o.claim.attempts, "error": o.error})
+            if status == ledger.SENT:
+                log.info("sent %s via %s", o.claim.key, job.endpoint.label)
+            else:
+                log.warning("%s %s via %s: %s", status, o.claim.key, job.endpoint.label, o.error)
+        if progress:
+            progress(len(finished))
+        finished.clear()
+        last_mark = time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="dondoc-send") as pool:
+        while queue or in_flight:
+            # Claim only what the pool can start now: a crash then strands few claims.
+            room = max(0, workers - len(in_flight))
+            if queue and room:
+                batch = [queue.pop() for _ in range(min(room, len(queue)))]
+                for job in batch:
+                    by_key[job.want.key] = job
+                claims = ledger.claim(engine, [j.want for j in batch], sender, settings)
+                counts["lost_race"] += len(batch) - len(claims)
+                for c in claims:
+                    job = by_key[c.key]
+                    message = job.render()
+                    fut = pool.submit(send, job.endpoint, message, targets)
+                    in_flight[fut] = (c, message)
+                if not claims and not in_flight:
+                    continue
+            if not in_flight:
+                continue
+            done, _ = wait(list(in_flight), timeout=MARK_WAIT_S, return_when=FIRST_COMPLETED)
+            for fut in done:
+                c, message = in_flight.pop(fut)
+                result = fut.result()
+                finished.append(ledger.Outcome(c, result.ok, by_key[c.key].endpoint.label,
+                                               result.error, result.ms, message.subject))
+            if finished and (len(finished) >= MARK_EVERY or not queue
+                             or time.monotonic() - last_mark >= MARK_WAIT_S):
+                flush()
+        if finished:
+            flush()
+
+
+# ------------------------------------------------------------------------ reminders
+
+
+def _load_texts(engine: Engine, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+    """Titles and the like, fetched only for the tasks that get a message."""
+    ids = list(ids)
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    out: dict[int, tuple[Any, ...]] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(ids), 900):
+            chunk = ids[i:i + 900]
+            marks = ",".join([mark] * len(chunk))
+            for r in conn.exec_driver_sql(
+                    "select id, title, section, deadline_text, deadline_inferred from task"
+                    f" where id in ({marks})", tuple(chunk)):
+                out[r[0]] = tuple(r[1:])
+        titles = dict(conn.exec_driver_sql("select code, title from plan").all())
+    out[-1] = (titles,)
+    return out
+
+
+def reminder_jobs(engine: Engine, decision: Decision, targets: Targets, lang: str,
+                  cal: WorkCalendar | None = None) -> tuple[list[Job], set[str]]:
+    cal = cal or default_calendar()
+    as_of = decision.as_of
+    texts = _load_texts(engine, decision.tasks)
+    plan_titles: dict[str, str] = texts[-1][0]
+    directory = decision.directory
+    jobs: list[Job] = []
+    unrouted: set[str] = set()
+    for row, due, recipient in ((r, d, u) for r, d, units in decision.items for u in units):
+        if targets.source and not targets.routed(recipient.unit):
+            unrouted.add(recipient.unit)
+        for endpoint in targets.for_unit(recipient.unit):
+            key = ledger.make_key(row.id, recipient.unit, due.occurrence, due.rule,
+                                  endpoint.channel)
+            want = ledger.Want(key, row.id, recipient.unit, due.occurrence, due.rule,
+                               endpoint.channel)
+
+            def render(due: pol.Due = due, recipient: Recipient = recipient, row: TaskRow = row,
+                       key: str = key) -> Message:
+                title, section, deadline_text, inferred = texts[row.id]
+                overdue = as_of > due.effective_due
+                days = (cal.working_days_between(due.effective_due, as_of) if overdue
+                        else cal.working_days_between(as_of, due.effective_due))
+                view = ReminderView(
+                    key=key, unit=recipient.unit, unit_name=directory.name(recipient.unit),
+                    role=recipient.role, rule=due.rule, as_of=as_of, plan=row.plan,
+                    plan_title=plan_titles.get(row.plan, row.plan), task=row.code,
+                    task_title=title, section=section, deadline_text=deadline_text,
+                    due=due.due if row.kind == "recurring" else (row.due or due.due),
+                    effective_due=due.effective_due, working_days=days,
+                    overdue=overdue, lead_name=directory.name(directory.current(row.lead))
+                    if row.lead else "",
+                    coordinator_names=tuple(directory.name(directory.current(c))
+                                            for c in row.coordinators),
+                    recurring=row.kind == "recurring", inferred=bool(inferred),
+                    data_window=due.data_window)
+                return render_reminder(view, lang)
+
+            info = {"key": key, "plan": row.plan, "task": row.code, "unit": recipient.unit,
+                    "role": recipient.role, "rule": due.rule,
+                    "occurrence": due.occurrence.isoformat(), "channel": endpoint.channel,
+                    "endpoint": endpoint.label}
+            jobs.append(Job(want, endpoint, render, info))
+    return jobs, unrouted
+
+
+def _plan_task_ids(engine: Engine, plan: str, task: str | None = None) -> set[str]:
+    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+    sql, args = f"select id from task where plan_code = {mark}", (plan,)
+    if task is not None:
+        sql, args = sql + f" and code = {mark}", (plan, task)
+    with engine.connect() as conn:
+        return {str(r[0]) for r in conn.exec_driver_sql(sql, args)}
+
+
+def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None = None,
+          task: str | None = None, dry_run: bool = False, lang: str = "vi", workers: int = DEFAULT_WORKERS,
+          settings: ledger.Settings | None = None,
+          progress: Callable[[int], None] | None = None,
+          on_total: Callable[[int], None] | None = None) -> Report:
+    """One reminder run for as_of: what is due, through the ledger, to the endpoints.
+
+    With plan and task (a task code), only that task's reminders: the follow-up flow of one
+    task runs this.
+    """
+    started = time.perf_counter()
+    decision = decide(engine, as_of, plan)
+    jobs, unrouted = reminder_jobs(engine, decision, targets, lang)
+    plan_tasks = _plan_task_ids(engine, plan, task) if plan else None
+    if task is not None and plan_tasks is not None:
+        jobs = [j for j in jobs if str(j.want.task_id) in plan_tasks]
+    report = Report(as_of, dry_run, plan, targets.source)
+    report.unrouted = unrouted
+    report.counts["due"] = len(jobs)
+    report.counts["tasks_scanned"] = decision.scanned
+    if on_total:
+        on_total(len(jobs))
+
+    def scope(key: str) -> bool:
+        task = key.split(":", 1)[0]
+        return task != "-" and (plan_tasks is None or task in plan_tasks)
+
+    deliver(engine, jobs, report, targets, scope=scope, workers=workers, settings=settings,
+            progress=progress)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+# ------------------------------------------------------------------------ weekly digest
+
+
+def digest_views(engine: Engine, as_of: dt.date, plan: str | None = None,
+                 cal: WorkCalendar | None = None) -> tuple[dict[str, DigestView], Directory]:
+    """One view per unit with something to say: its overdue and due-soon tasks."""
+    cal = cal or default_calendar()
+    scan = Scan(engine, as_of, plan, cal, "due_soon_window")
+    directory, coordinators, answered, index = (scan.directory, scan.coordinators, scan.answered,
+                                                scan.index)
+    tasks = {raw[0]: scan.task_row(raw, scan.policy(raw[1], raw[10])) for raw in scan.rows}
+    rule, monday = pol.iso_week_rule(as_of)
+    week = rule.removeprefix("digest-")
+    texts = _load_texts(engine, tasks)
+    views: dict[str, DigestView] = {}
+
+    def view(unit: str) -> DigestView:
+        found = views.get(unit)
+        if found is None:
+            found = views[unit] = DigestView("", unit, directory.name(unit), as_of, week)
+        return found
+
+    for row in tasks.values():
+        if row.policy.digest == "none":
+            continue
+        facts = row.facts or pol.TaskFacts(row.id, row.kind, row.effective_due,
+                                           category=row.category, policy=row.policy)
+        standings = pol.standing(facts, as_of, index, answered.get(row.id, ()))
+        if not standings:
+            continue
+        title = texts[row.id][0]
+        for s in standings:
+            for r in unit_track(row.lead, row.coordinators, directory):
+                item = DigestItem(row.plan, row.code, title, s.effective_due, s.working_days,
+                                  r.role)
+                (view(r.unit).overdue if s.status == "overdue" else view(r.unit).due_soon).append(item)
+            if s.status == "overdue" and s.working_days >= max(row.policy.escalate_after, 1):
+                lead_name = directory.name(directory.current(row.lead)) if row.lead else ""
+                for r in escalation_track(row.lead, coordinators.get(row.plan), directory):
+                    view(r.unit).escalated.append(DigestItem(
+                        row.plan, row.code, title, s.effective_due, s.working_days, r.role,
+                        lead_name))
+    for v in views.values():
+        v.overdue.sort(key=lambda i: (-i.working_days, i.plan, i.task))
+        v.due_soon.sort(key=lambda i: (i.working_days, i.plan, i.task))
+        v.escalated.sort(key=lambda i: (-i.working_days, i.plan, i.task))
+    return views, directory
+
+
+def digest(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None = None,
+           dry_run: bool = False, lang: str = "vi", workers: int = DEFAULT_WORKERS,
+           settings: ledger.Settings | None = None,
+           progress: Callable[[int], None] | None = None,
+           on_total: Callable[[int], None] | None = None) -> Report:
+    """The weekly digest: one message per unit, ledgered under rule digest-YYYY-Www."""
+    started = time.perf_counter()
+    views, _ = digest_views(engine, as_of, plan)
+    rule, monday = pol.iso_week_rule(as_of)
+    report = Report(as_of, dry_run, plan, targets.source)
+    jobs: list[Job] = []
+    for unit in sorted(views):
+        v = views[unit]
+        if targets.source and not targets.routed(unit):
+            report.unrouted.add(unit)
+        for endpoint in targets.for_unit(unit):
+            key = ledger.make_key(None, unit, monday, rule, endpoint.channel)
+
+            def render(v: DigestView = v, key: str = key) -> Message:
+                v.key = key
+                return render_digest(v, lang)
+
+            info = {"key": key, "plan": plan, "task": None, "unit": unit, "role": "digest",
+                    "rule": rule, "occurrence": monday.isoformat(), "channel": endpoint.channel,
+                    "endpoint": endpoint.label, "overdue": len(v.overdue),
+                    "due_soon": len(v.due_soon), "escalated": len(v.escalated)}
+            jobs.append(Job(ledger.Want(key, None, unit, monday, rule, endpoint.channel),
+                            endpoint, render, info))
+    report.counts["due"] = len(jobs)
+    if on_total:
+        on_total(len(jobs))
+    deliver(engine, jobs, report, targets, scope=lambda k: k.startswith("-:"), workers=workers,
+            settings=settings, progress=progress)
+    report.seconds = time.perf_counter() - started
+    return report
