@@ -17,9 +17,9 @@ import orjson
 from sqlalchemy.engine import Connection, Engine
 
 from catalog.deadline import rule_dates
+from catalog.policy import DEFAULT_DUE_SOON_WINDOW
 from catalog.workdays import WorkCalendar, default_calendar
 
-DEFAULT_DUE_SOON_WORKING_DAYS = 10
 STATUSES = ("overdue", "due_soon", "not_due", "done", "no_deadline")
 
 
@@ -82,7 +82,7 @@ class Reader:
         return " and ".join(clauses), params
 
     def due_soon_limit(self, as_of: dt.date) -> dt.date:
-        return self.calendar.add_working_days(as_of, DEFAULT_DUE_SOON_WORKING_DAYS)
+        return self.calendar.add_working_days(as_of, DEFAULT_DUE_SOON_WINDOW)
 
     # -------------------------------------------------------------- status
 

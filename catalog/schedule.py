@@ -16,15 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from catalog.deadline import recurrence_dates
+from catalog.policy import Policy, resolve
 from catalog.workdays import WorkCalendar
 
-DEFAULT_POLICY: dict[str, Any] = {
-    "before": [10, 5, 2, 0],
-    "overdue_every": 5,
-    "escalate_after": 5,
-    "digest": "weekly",
-    "due_soon_window": 10,
-}
 # How many overdue repeats a schedule carries; the sweep keeps reminding after that.
 OVERDUE_REPEATS = 6
 FIRE_AT = dt.time(8, 0)  # local time in Asia/Ho_Chi_Minh: the start of the working day
@@ -34,9 +28,9 @@ TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 def effective_policy(plan_policy: dict[str, Any] | None,
-                     task_policy: dict[str, Any] | None) -> dict[str, Any]:
-    """Defaults, overridden by the plan, overridden by the task."""
-    return {**DEFAULT_POLICY, **(plan_policy or {}), **(task_policy or {})}
+                     task_policy: dict[str, Any] | None) -> Policy:
+    """Defaults, overridden by the plan, overridden by the task (catalog.policy)."""
+    return resolve(plan_policy, task_policy)
 
 
 @dataclass(frozen=True)
@@ -63,16 +57,19 @@ def due_dates(timing: TaskTiming, calendar: WorkCalendar, window: tuple[dt.date,
     return [timing.effective_due]
 
 
-def reminder_dates(timing: TaskTiming, policy: dict[str, Any], calendar: WorkCalendar,
+def reminder_dates(timing: TaskTiming, policy: Policy, calendar: WorkCalendar,
                    window: tuple[dt.date, dt.date]) -> list[dt.date]:
+    """The days the policy's rules fire for the task's occurrences inside the window.
+
+    A Decree 09 report's cut-off reminder is left to the daily sweep.
+    """
     out: set[dt.date] = set()
     for due in due_dates(timing, calendar, window):
-        for before in policy["before"]:
+        for before in policy.before:
             out.add(calendar.add_working_days(due, -before))
-        every = policy["overdue_every"]
         for k in range(1, OVERDUE_REPEATS + 1):
-            out.add(calendar.add_working_days(due, k * every))
-        out.add(calendar.add_working_days(due, policy["escalate_after"]))
+            out.add(calendar.add_working_days(due, k * policy.overdue_every))
+        out.add(calendar.add_working_days(due, policy.escalate_after))
     return sorted(d for d in out if window[0] <= d <= window[1])
 
 
