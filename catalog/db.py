@@ -14,11 +14,9 @@ from sqlalchemy.engine import Engine
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+from catalog.fastdb import MIGRATIONS, head_revision
 from catalog.i18n import DondocError
 from catalog.settings import database_url
-
-MIGRATIONS = Path(__file__).parent / "migrations"
-
 
 def mask_url(url: str) -> str:
     """The URL with any password replaced, fit for messages and logs."""
@@ -61,22 +59,9 @@ def _current_revision(engine: Engine) -> str | None:
         return conn.execute(text("select version_num from alembic_version")).scalar()
 
 
-def _head_revision() -> str:
-    """The newest revision, read from the files so that a current database skips alembic."""
-    revs: dict[str, str | None] = {}
-    for path in (MIGRATIONS / "versions").glob("*.py"):
-        source = path.read_text(encoding="utf-8")
-        rev = re.search(r"^revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        down = re.search(r"^down_revision\b[^=]*=\s*['\"]([^'\"]+)['\"]", source, re.M)
-        if rev:
-            revs[rev.group(1)] = down.group(1) if down else None
-    tips = set(revs) - {d for d in revs.values() if d}
-    return min(tips) if tips else ""
-
-
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest migration (alembic is imported only when needed)."""
-    if _current_revision(engine) == _head_revision():
+    if _current_revision(engine) == head_revision():
         return
     from alembic import command
     from alembic.config import Config

@@ -11,14 +11,16 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import orjson
-from sqlalchemy.engine import Connection, Engine
 
 from catalog.deadline import rule_dates
 from catalog.policy import DEFAULT_DUE_SOON_WINDOW
 from catalog.workdays import WorkCalendar, default_calendar
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
 
 STATUSES = ("overdue", "due_soon", "not_due", "done", "no_deadline")
 
@@ -191,9 +193,11 @@ class Reader:
             args = list(params)
             if statuses == ("overdue",):
                 sql += (f" and t.effective_due < {self.mark} and not (t.state = 'done' and"
-                        f" (t.completed_on is null or t.completed_on <= {self.mark}))")
+                        f" (t.completed_on is null or t.completed_on <= {self.mark}))"
+                        " order by t.effective_due, t.plan_code, t.id")
                 args += [self._date(f.as_of), self._date(f.as_of)]
-            sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
+            else:
+                sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
             fixed = self._fixed_items(conn, sql, tuple(args), names, as_of, soon, statuses)
             # A hand merge: the recurring items are few, the fixed ones may be a million.
             pending = iter(recurring)
@@ -236,7 +240,17 @@ class Reader:
                     coords = lists.get(raw_codes)
                     if coords is None:
                         coords = lists[raw_codes] = [names.get(c, c) for c in _codes(r[7])]
-                    yield self._item(r, names, status, r[9], eff, as_of, coords)
+                    due = r[9]
+                    yield {
+                        "plan": r[1], "task": r[2], "section": r[3], "title": r[4],
+                        "kind": r[5], "lead": r[6], "coordinators": coords,
+                        "deadline_text": r[8],
+                        "due": due if due is None or due.__class__ is str else due.isoformat(),
+                        "effective_due": raw if raw is None or raw.__class__ is str
+                        else raw.isoformat(),
+                        "status": status,
+                        "days_overdue": (as_of - eff).days if status == "overdue" and eff else 0,
+                    }
         finally:
             cursor.close()
 

@@ -52,8 +52,11 @@ def engine():  # type: ignore[no-untyped-def]
 
 
 def reader():  # type: ignore[no-untyped-def]
+    """The catalog's questions; on a current SQLite database without SQLAlchemy at all."""
+    from catalog.fastdb import read_engine
     from catalog.queries import Reader
-    return Reader(engine())
+    from catalog.settings import database_url
+    return Reader(read_engine(database_url()) or engine())
 
 
 def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None):  # type: ignore[no-untyped-def]
