@@ -8,7 +8,7 @@ For one size N (a catalog made by bench/synth.py), in bench/out/N/:
    catalog.loader.load_catalog) one batch of files at a time;
 2. time `dondoc overdue --as-of 2025-06-30 --count` and `... --json` (stdout to /dev/null),
    each as a subprocess: one untimed run that also checks the output, then best of 3 wall
-   seconds; peak RSS is the process's own maximum resident set (os.wait4 rusage);
+   seconds; peak RSS is the command's own maximum resident set (GNU time's %M);
 3. give Taskwarrior the same tasks (from `dondoc tasks --as-of 2025-06-30 --json`: open
    ones pending with due = their effective due, done ones completed, ongoing ones without a
    due date; project = plan code, tag = lead unit code) with `task import`, then time
@@ -62,17 +62,26 @@ def mib(kib: int | float) -> float:
 # ------------------------------------------------------------------------------ running
 
 
+TIME = Path("/usr/bin/time")  # GNU time: the command's own peak RSS
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None, stdout: Any = subprocess.DEVNULL,
         limit_s: float = CMD_LIMIT_S, limit_rss: int | None = None,
         cwd: Path | None = None, stdin: Any = subprocess.DEVNULL) -> dict[str, Any]:
-    """Run cmd once; wall seconds, peak RSS (MiB, from wait4) and why it stopped, if stopped.
+    """Run cmd once; wall seconds, peak RSS (MiB) and why it stopped, if it was stopped.
 
-    With limit_rss, a watcher reads the process's VmRSS twice a second and kills it past
-    the limit; past limit_s it is killed too.
+    CPU seconds (user + system) tell what the command cost when the machine is busy with
+    other work. Peak RSS comes from GNU time (`/usr/bin/time -f %M`) around the command: the
+    rusage of a child forked straight from this process would count this process's own
+    memory at the fork. With limit_rss, a watcher reads the command's VmRSS twice a second
+    and kills it past the limit; past limit_s it is killed too.
     """
     stderr = tempfile.TemporaryFile()
+    rss_file = tempfile.NamedTemporaryFile(prefix="bench-rss-", delete=False)
+    rss_file.close()
+    wrapped = [str(TIME), "-f", "%M %U %S", "-o", rss_file.name, *cmd] if TIME.exists() else cmd
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdin=stdin, stdout=stdout, stderr=stderr, cwd=cwd,
+    proc = subprocess.Popen(wrapped, env=env, stdin=stdin, stdout=stdout, stderr=stderr, cwd=cwd,
                             start_new_session=True)
     killed: list[str] = []
     done = threading.Event()
@@ -89,18 +98,24 @@ def run(cmd: list[str], env: dict[str, str] | None = None, stdout: Any = subproc
     timer.start()
     peak_seen = [0]
 
+    def rss_of(pid: int) -> int:
+        total = 0
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+            for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+                total += rss_of(int(child))
+        except (OSError, ValueError):
+            pass
+        return total
+
     def watch() -> None:
         while not done.wait(0.5):
-            try:
-                status = Path(f"/proc/{proc.pid}/status").read_text()
-            except OSError:
-                return
-            for line in status.splitlines():
-                if line.startswith("VmRSS:"):
-                    rss = int(line.split()[1]) * 1024
-                    peak_seen[0] = max(peak_seen[0], rss)
-                    if limit_rss and rss > limit_rss:
-                        kill(f"over {limit_rss / 1024**3:.0f} GiB RSS")
+            rss = rss_of(proc.pid)
+            peak_seen[0] = max(peak_seen[0], rss)
+            if limit_rss and rss > limit_rss:
+                kill(f"over {limit_rss / 1024**3:.0f} GiB RSS")
 
     watcher = threading.Thread(target=watch, daemon=True)
     watcher.start()
@@ -111,7 +126,15 @@ def run(cmd: list[str], env: dict[str, str] | None = None, stdout: Any = subproc
     proc.returncode = os.waitstatus_to_exitcode(status)
     stderr.seek(0)
     err = stderr.read().decode("utf-8", "replace")[-2000:]
-    return {"seconds": round(wall, 3), "peak_rss_mib": mib(usage.ru_maxrss),
+    rss_text = Path(rss_file.name).read_text().strip().splitlines()
+    os.unlink(rss_file.name)
+    try:
+        kib, user, system = rss_text[-1].split()
+        peak_kib, cpu = int(kib), float(user) + float(system)
+    except (IndexError, ValueError):  # no GNU time, or the command was killed
+        peak_kib = max(usage.ru_maxrss, peak_seen[0] // 1024)
+        cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": round(wall, 3), "cpu_s": round(cpu, 2), "peak_rss_mib": mib(peak_kib),
             "rc": proc.returncode, "killed": killed[0] if killed else None,
             "stderr": err.strip() or None}
 
@@ -123,6 +146,7 @@ def best_of(cmd: list[str], env: dict[str, str], repeat: int = REPEAT) -> dict[s
         raise RuntimeError(f"{' '.join(cmd)} failed: {bad[0]}")
     return {"best_s": min(r["seconds"] for r in runs),
             "runs_s": [r["seconds"] for r in runs],
+            "best_cpu_s": min(r["cpu_s"] for r in runs),
             "peak_rss_mib": max(r["peak_rss_mib"] for r in runs)}
 
 
@@ -292,13 +316,10 @@ def tw_import_file(home: Path, twdir: Path) -> dict[str, Any]:
         raise RuntimeError(f"dondoc tasks --json failed: {r}")
     statuses: dict[str, int] = {}
     n = 0
-    with listing.open("rb") as src, (twdir / "import.json").open("wb") as out:
+    items = orjson.loads(listing.read_bytes())
+    with (twdir / "import.json").open("wb") as out:
         out.write(b"[\n")
-        for line in src:
-            line = line.strip().rstrip(b",")
-            if line in (b"[", b"]", b"[]", b""):
-                continue
-            item = orjson.loads(line)
+        for item in items:
             status = item["status"]
             statuses[status] = statuses.get(status, 0) + 1
             lead, issued, completed = extra[(item["plan"], item["task"])]
@@ -319,8 +340,10 @@ def tw_import_file(home: Path, twdir: Path) -> dict[str, Any]:
             out.write((b",\n" if n else b"") + orjson.dumps(task))
             n += 1
         out.write(b"\n]\n")
+    del items
     listing.unlink()
     return {"tasks": n, "statuses": statuses, "shift_days": shift.days,
+            "dondoc_tasks_json": {"seconds": r["seconds"], "peak_rss_mib": r["peak_rss_mib"]},
             "clock_date_utc": today.isoformat()}
 
 
@@ -368,26 +391,48 @@ def measure_taskwarrior(home: Path, twdir: Path, repeat: int = REPEAT,
 
 
 def bench_size(n: int, out: Path = OUT, regenerate: bool = False, with_tw: bool = True,
-               with_reload: bool | None = None, repeat: int = REPEAT,
+               with_reload: bool | None = None, repeat: int = REPEAT, reuse_db: bool = False,
                log: Any = print) -> dict[str, Any]:
-    """Everything for one size: synth (unless present), load, dondoc, Taskwarrior."""
+    """Everything for one size: synth (unless present), load, dondoc, Taskwarrior.
+
+    With reuse_db, a database loaded by an earlier run of the same catalog is kept, and
+    that run's load figures are reported again (marked reused).
+    """
     from bench import synth
 
     base = out / str(n)
     catalog, home, twdir = base / "catalog", base / "home", base / "taskwarrior"
     result: dict[str, Any] = {"tasks": n}
-    if regenerate or not (catalog / "units-hni.yaml").exists():
+    stats = base / "synth.json"
+    if regenerate or not stats.exists() or not (catalog / "units-hni.yaml").exists():
+        stats.unlink(missing_ok=True)
         log(f"[{n}] generating catalog in {catalog}")
         result["synth"] = synth.generate(n, catalog)
+        stats.write_text(json.dumps(result["synth"]))
     else:
-        result["synth"] = {"reused": str(catalog)}
-    log(f"[{n}] loading (dondoc catalog load)")
-    result["load"] = load(catalog, home)
+        result["synth"] = {**json.loads(stats.read_text()), "reused": True}
+    result["loadavg_before"] = [round(x, 2) for x in os.getloadavg()]
+    marker = base / "load.json"
+    if reuse_db and marker.exists() and (home / "dondoc.sqlite").exists() and \
+            result["synth"].get("reused"):
+        saved = json.loads(marker.read_text())
+        result["load"] = {**saved["load"], "reused": True}
+        if saved.get("reload"):
+            result["reload"] = {**saved["reload"], "reused": True}
+        with_reload = False
+    else:
+        marker.unlink(missing_ok=True)
+        log(f"[{n}] loading (dondoc catalog load)")
+        result["load"] = load(catalog, home)
+        result["load"]["measured_at"] = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+        marker.write_text(json.dumps({"load": result["load"]}, ensure_ascii=False))
     log(f"[{n}] load: {result['load']['seconds']} s, {result['load']['peak_rss_mib']} MiB"
         f" ({result['load']['method']})")
     if with_reload if with_reload is not None else n <= 100_000:
         result["reload"] = reload(catalog, home)
         log(f"[{n}] reload: {result['reload']['seconds']} s, changed={result['reload']['changed']}")
+        marker.write_text(json.dumps({"load": result["load"], "reload": result["reload"]},
+                                     ensure_ascii=False))
     result["db_bytes"] = sum(p.stat().st_size for p in home.glob("dondoc.sqlite*"))
     log(f"[{n}] dondoc overdue")
     result["dondoc"] = measure_dondoc(home, repeat)
@@ -409,6 +454,7 @@ def bench_size(n: int, out: Path = OUT, regenerate: bool = False, with_tw: bool 
                                == tw["export_items"])
     else:
         result["taskwarrior"] = {"skipped": "not asked for (--no-taskwarrior)"}
+    result["loadavg_after"] = [round(x, 2) for x in os.getloadavg()]
     return result
 
 
@@ -418,6 +464,8 @@ def main() -> None:
     ap.add_argument("--load-batches", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--regenerate", action="store_true")
     ap.add_argument("--no-taskwarrior", action="store_true")
+    ap.add_argument("--reuse-db", action="store_true",
+                    help="keep a database loaded by an earlier run of the same catalog")
     args = ap.parse_args()
     if args.load_batches:
         load_batches(args.load_batches)
@@ -427,7 +475,7 @@ def main() -> None:
     if not task_bin() and not args.no_taskwarrior:
         print(f"Taskwarrior is not installed; install it with: {TW_INSTALL}", file=sys.stderr)
     result = bench_size(args.size, regenerate=args.regenerate,
-                        with_tw=not args.no_taskwarrior,
+                        with_tw=not args.no_taskwarrior, reuse_db=args.reuse_db,
                         log=lambda m: print(m, file=sys.stderr, flush=True))
     print(json.dumps(result, ensure_ascii=False, indent=2))
 
