@@ -80,6 +80,10 @@ async def bare_create(wanted: list[Any], flow_name: str) -> float:
 
     from tasks.deployments import ENTRYPOINT, TIMEZONE, WORK_POOL
 
+    from tasks.deployments import ensure_work_pool
+
+    async with get_client() as client:
+        await ensure_work_pool(client, WORK_POOL)  # set up, not timed
     started = time.perf_counter()
     async with get_client() as client:
         flow_id = await client.create_flow_from_name(flow_name)

@@ -209,3 +209,17 @@ class AuditEntry(SQLModel, table=True):
     before: dict[str, Any] | None = _json()
     after: dict[str, Any] | None = _json()
     undone: bool = False
+
+
+class PrefectSync(SQLModel, table=True):
+    """What `dondoc sync` last wrote to a Prefect server for a plan, by content hash.
+
+    Reading a deployment's schedules back costs the server about 0.5 s per 100, so an
+    unchanged plan is recognised here and only its existence is checked on the server.
+    """
+
+    api_url: str = Field(primary_key=True, max_length=300)
+    plan_code: str = Field(primary_key=True, max_length=64)
+    deployment_id: str = Field(max_length=40)
+    content_hash: str = Field(max_length=40)
+    synced_at: dt.datetime = Field(default_factory=utcnow)

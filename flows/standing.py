@@ -29,10 +29,12 @@ def load_catalog_step() -> dict[str, Any]:
 @task(name="sync-schedules", retries=2, retry_delay_seconds=[10, 60])
 async def sync_step() -> dict[str, int]:
     from catalog.db import engine_for
-    from catalog.settings import today
-    from tasks.deployments import sync, wanted_state
+    from catalog.settings import prefect_api_url, today
+    from tasks.deployments import SyncRecord, sync, wanted_state
 
-    return (await sync(wanted_state(engine_for(), today()))).as_json()
+    engine = engine_for()
+    return (await sync(wanted_state(engine, today()),
+                       record=SyncRecord(engine, prefect_api_url()))).as_json()
 
 
 @flow(name="sync-catalog", flow_run_name="đồng bộ danh mục")

@@ -44,6 +44,15 @@ class WantedDeployment:
     tags: list[str]
     schedules: dict[str, WantedSchedule] = field(default_factory=dict)
 
+    def content_hash(self) -> str:
+        import hashlib
+
+        import orjson
+        body = {"description": self.description, "tags": self.tags, "pool": WORK_POOL,
+                "entrypoint": ENTRYPOINT,
+                "schedules": [_wanted_key(self.schedules[k]) for k in sorted(self.schedules)]}
+        return hashlib.sha1(orjson.dumps(body, option=orjson.OPT_SORT_KEYS)).hexdigest()
+
 
 @dataclass
 class SyncSummary:
@@ -106,9 +115,51 @@ def _wanted_key(w: WantedSchedule) -> tuple[Any, ...]:
     return (w.rrule, TIMEZONE, w.parameters, w.active)
 
 
+class SyncRecord:
+    """dondoc's memory of what it last wrote to one Prefect server (catalog.models.PrefectSync)."""
+
+    def __init__(self, engine: Engine, api_url: str) -> None:
+        from catalog.models import PrefectSync
+        self.engine, self.api_url, self.table = engine, api_url, PrefectSync.__table__
+        with engine.connect() as conn:
+            self.rows = {r.plan_code: (r.deployment_id, r.content_hash) for r in conn.execute(
+                self.table.select().where(self.table.c.api_url == api_url))}
+
+    def save(self, plan: str, deployment_id: str, content_hash: str) -> None:
+        import datetime as _dt
+
+        from sqlalchemy import delete, insert
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.table).where((self.table.c.api_url == self.api_url)
+                                                  & (self.table.c.plan_code == plan)))
+            conn.execute(insert(self.table).values(
+                api_url=self.api_url, plan_code=plan, deployment_id=deployment_id,
+                content_hash=content_hash, synced_at=_dt.datetime.now(_dt.timezone.utc)))
+        self.rows[plan] = (deployment_id, content_hash)
+
+
+async def _still_there(client: Any, ids: list[str]) -> bool:
+    """Whether every recorded deployment still exists: a count, no schedules read back.
+
+    The client has no method for the server's /deployments/count route; its own request
+    helper (which every client method uses) calls it.
+    """
+    if not ids:
+        return True
+    response = await client.request("POST", "/deployments/count",
+                                    json={"deployments": {"id": {"any_": ids}}})
+    return int(response.json()) == len(ids)
+
+
 async def sync(wanted: list[WantedDeployment], progress: Callable[[int], None] | None = None,
-               work_pool: str = WORK_POOL) -> SyncSummary:
-    """Bring the Prefect server in line with wanted, writing only what differs."""
+               work_pool: str = WORK_POOL, record: SyncRecord | None = None,
+               full: bool = False) -> SyncSummary:
+    """Bring the Prefect server in line with wanted, writing only what differs.
+
+    With a record, a plan whose content hash matches what was last written, and whose
+    deployment still exists, is not read back at all; full=True compares everything with
+    the server regardless.
+    """
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import DeploymentScheduleCreate, DeploymentUpdate
     from prefect.client.schemas.schedules import RRuleSchedule
@@ -129,19 +180,37 @@ async def sync(wanted: list[WantedDeployment], progress: Callable[[int], None] |
     async with get_client() as client:
         await ensure_work_pool(client, work_pool)
         flow_id = await client.create_flow_from_name(FLOW_NAME)
+        hashes = {dep.plan: dep.content_hash() for dep in wanted}
+        remembered = [] if (record is None or full) else [
+            dep for dep in wanted if record.rows.get(dep.plan, ("", ""))[1] == hashes[dep.plan]]
+        if remembered and await _still_there(client, [record.rows[d.plan][0] for d in remembered]):
+            skip = {d.plan for d in remembered}
+            for dep in remembered:
+                summary.counts["deployments_unchanged"] += 1
+                # Counted as the full comparison would: schedules that exist on the server.
+                summary.counts["unchanged"] += sum(1 for w in dep.schedules.values()
+                                                   if w.active and w.rrule)
+                if progress:
+                    progress(len(dep.schedules))
+        else:
+            skip = set()
         for dep in wanted:
+            if dep.plan in skip:
+                continue
             try:
                 current = await client.read_deployment_by_name(f"{FLOW_NAME}/{dep.plan}")
             except ObjectNotFound:
                 current = None
             if current is None:
                 schedules = [create(w) for w in dep.schedules.values() if w.active and w.rrule]
-                await client.create_deployment(
+                new_id = await client.create_deployment(
                     flow_id=flow_id, name=dep.plan, description=dep.description, tags=dep.tags,
                     schedules=schedules, work_pool_name=work_pool, entrypoint=ENTRYPOINT,
                     pull_steps=pull_steps, parameter_openapi_schema=schema,
                     enforce_parameter_schema=False)
                 summary.writes += 1
+                if record is not None:
+                    record.save(dep.plan, str(new_id), hashes[dep.plan])
                 summary.counts["deployments_created"] += 1
                 summary.counts["created"] += len(schedules)
                 if progress:
@@ -193,6 +262,8 @@ async def sync(wanted: list[WantedDeployment], progress: Callable[[int], None] |
                 await client.create_deployment_schedules(current.id, to_create)
                 summary.writes += 1
                 summary.counts["created"] += len(to_create)
+            if record is not None:
+                record.save(dep.plan, str(current.id), hashes[dep.plan])
             if progress:
                 progress(len(dep.schedules))
     return summary

@@ -21,16 +21,20 @@ def use_prefect_env() -> None:
 
 @app.command("sync")
 def sync(plan: PlanOpt = None, as_json: JsonOpt = False,
-         as_of: Optional[str] = typer.Option(None, "--as-of", help="Compute the schedules as of this day.")) -> None:
+         as_of: Optional[str] = typer.Option(None, "--as-of", help="Compute the schedules as of this day."),
+         full: bool = typer.Option(False, "--full", help="Compare every plan with the server, not with the last sync.")) -> None:
     """Write only what changed: a deployment per plan, a schedule per task."""
     import asyncio
 
     use_prefect_env()
     from catalog.i18n import lang
+    from catalog.settings import prefect_api_url
+    from tasks.deployments import SyncRecord, wanted_state
     from tasks.deployments import sync as run_sync
-    from tasks.deployments import wanted_state
 
-    wanted = wanted_state(engine(), parse_date(as_of), plan=plan)
+    eng = engine()
+    wanted = wanted_state(eng, parse_date(as_of), plan=plan)
+    record = SyncRecord(eng, prefect_api_url())
     total = sum(len(d.schedules) for d in wanted)
     advance = None
     bar = None
@@ -42,7 +46,7 @@ def sync(plan: PlanOpt = None, as_json: JsonOpt = False,
         handle = bar.add_task("Đồng bộ lịch" if lang() != "en" else "Syncing schedules", total=total)
         advance = lambda n: bar.advance(handle, n)  # noqa: E731
     try:
-        summary = asyncio.run(run_sync(wanted, progress=advance))
+        summary = asyncio.run(run_sync(wanted, progress=advance, record=record, full=full))
     finally:
         if bar:
             bar.stop()

@@ -111,10 +111,11 @@ async def _deploy_and_kick(eng) -> str:  # type: ignore[no-untyped-def]
     """Sync plan schedules and standing deployments; start a catch-up sweep now."""
     from prefect.client.orchestration import get_client
 
-    from tasks.deployments import sync, wanted_state
+    from catalog.settings import prefect_api_url
+    from tasks.deployments import SyncRecord, sync, wanted_state
     from tasks.standing import apply_standing
 
-    synced = await sync(wanted_state(eng, today()))
+    synced = await sync(wanted_state(eng, today()), record=SyncRecord(eng, prefect_api_url()))
     _say("Lịch nhắc việc: " + ", ".join(f"{k} {v}" for k, v in synced.as_json().items()),
          "Reminder schedules: " + ", ".join(f"{k} {v}" for k, v in synced.as_json().items()))
     async with get_client() as client:
