@@ -179,6 +179,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "quý «{value}» không hợp lệ (dùng dạng 2025Q3)",
         "invalid quarter «{value}» (use the form 2025Q3)",
     ),
+    "review.bad_period": (
+        "kỳ báo cáo «{value}» không hợp lệ (dùng 2025-06, 2025Q2, 2025H1 hoặc 2025)",
+        "invalid reporting period «{value}» (use 2025-06, 2025Q2, 2025H1 or 2025)",
+    ),
     "review.bad_time": (
         "thời điểm «{value}» không hợp lệ (dùng dạng \"2025-10-06 08:00\")",
         "invalid time «{value}» (use the form \"2025-10-06 08:00\")",

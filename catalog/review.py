@@ -56,6 +56,7 @@ class ReviewResult:
     period: str
     start: dt.date
     end: dt.date
+    heading: str = ""
     tasks: list[dict[str, Any]] = field(default_factory=list)
     units: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
@@ -68,9 +69,56 @@ class ReviewResult:
                 "units": len(self.units), "targets": len(self.targets)}
 
 
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_HALF = re.compile(r"^(\d{4})\s*-?\s*[Hh]([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_ROMAN = ["I", "II", "III", "IV"]
+
+
+def decree09_window(period: str) -> tuple[dt.date, dt.date, str]:
+    """A periodic report's data window under Decree 09/2019/NĐ-CP, art. 12, and its heading.
+
+    Data run from the 15th of the previous period's last month to the 14th of the period's
+    last month: '2025-06' (monthly), '2025Q2', '2025H1' (6 months) or '2025' (yearly).
+    """
+    text = period.strip()
+    if m := _MONTH.match(text):
+        year, last, label = int(m.group(1)), int(m.group(2)), f"tháng {int(m.group(2))}/{m.group(1)}"
+        months = 1
+    elif m := _QUARTER.match(text):
+        year, q = int(m.group(1)), int(m.group(2))
+        last, months, label = 3 * q, 3, f"quý {_ROMAN[q - 1]}/{year}"
+    elif m := _HALF.match(text):
+        year, h = int(m.group(1)), int(m.group(2))
+        last, months, label = 6 * h, 6, f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
+    elif m := _YEAR.match(text):
+        year, last, months, label = int(m.group(1)), 12, 12, f"năm {m.group(1)}"
+    else:
+        raise DondocError("review.bad_period", value=period)
+    if not 1 <= last <= 12:
+        raise DondocError("review.bad_period", value=period)
+    end = dt.date(year, last, 14)
+    first_month = last - months  # the previous period's last month (0 = last December)
+    start = dt.date(year - (first_month <= 0), (first_month - 1) % 12 + 1, 15)
+    return start, end, f"Báo cáo định kỳ {label}"
+
+
 def compute_review(engine: Engine, plan: str, period: str) -> ReviewResult:
     year, quarter = parse_quarter(period)
     start, end = quarter_bounds(year, quarter)
+    return compute_window(engine, plan, f"{year}Q{quarter}", start, end,
+                          f"Sơ kết Quý {_ROMAN[quarter - 1]}/{year}")
+
+
+def compute_periodic(engine: Engine, plan: str, period: str) -> ReviewResult:
+    start, end, heading = decree09_window(period)
+    return compute_window(engine, plan, period.strip(), start, end, heading)
+
+
+def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: dt.date,
+                   heading: str) -> ReviewResult:
+    """Where a plan stands the day after end, and what was reported between start and end."""
+    year = end.year
     reader = Reader(engine)
     mark = reader.mark
     with engine.connect() as conn:
@@ -91,7 +139,7 @@ def compute_review(engine: Engine, plan: str, period: str) -> ReviewResult:
             f" join target g on g.id = a.target_id where g.plan_code = {mark}"
             " order by a.reported_at", (plan,)).all()
 
-    result = ReviewResult(plan, row[0], f"{year}Q{quarter}", start, end)
+    result = ReviewResult(plan, row[0], period, start, end, heading)
     in_quarter = [r for r in reports if start <= _day(r[2]) <= end]
     result.reports_received = len(in_quarter)
     reports_by_task: Counter[str] = Counter(r[0] for r in in_quarter)

@@ -53,8 +53,8 @@ def digest_all(as_of: str | None = None) -> dict[str, Any]:
     return _summary(digest(engine_for(), _day(as_of), load_targets()))
 
 
-def send_review_report(result: Any, report_path: str) -> dict[str, Any]:
-    """The review to the plan's coordinator (and its issuer), through the ledger."""
+def send_review_report(result: Any, report_path: str, rule_prefix: str = "review") -> dict[str, Any]:
+    """A review or periodic report to the plan's coordinator and issuer, through the ledger."""
     from catalog.db import engine_for
     from tasks import ledger
     from tasks.notify import load_targets
@@ -72,9 +72,9 @@ def send_review_report(result: Any, report_path: str) -> dict[str, Any]:
     md = Path(report_path)
     body = md.read_text(encoding="utf-8") + f"\nBảng tính: {md.with_suffix('.xlsx')}\n"
     t = result.totals
-    subject = (f"[Sơ kết {result.period}] {result.plan}: {t['overdue']} quá hạn, "
+    subject = (f"[{result.heading}] {result.plan}: {t['overdue']} quá hạn, "
                f"{t['late']} trễ hạn, {t['done']} đúng hạn / {sum(t.values())} nhiệm vụ")
-    rule = f"review-{result.period}"
+    rule = f"{rule_prefix}-{result.period}"
     report = Report(result.end, False, result.plan, targets.source)
     jobs = []
     for unit in units:

@@ -22,17 +22,12 @@ LABELS = {
 }
 
 
-def _quarter_label(period: str) -> str:
-    year, q = period.split("Q")
-    return f"Quý {['I', 'II', 'III', 'IV'][int(q) - 1]}/{year}"
-
-
 def markdown(r: ReviewResult) -> str:
     lines = [
-        f"# Sơ kết {_quarter_label(r.period)}: {r.title}",
+        f"# {r.heading}: {r.title}",
         "",
         f"Mã kế hoạch: {r.plan} · Kỳ: {r.start.strftime('%d/%m/%Y')}–{r.end.strftime('%d/%m/%Y')}"
-        f" · Báo cáo tiến độ nhận được trong quý: {r.reports_received}",
+        f" · Báo cáo tiến độ nhận được trong kỳ: {r.reports_received}",
         "",
         "## Tổng hợp nhiệm vụ",
         "",
@@ -83,7 +78,7 @@ def workbook(r: ReviewResult, path: Path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.title = "Tổng hợp"
-    ws.append([f"Sơ kết {_quarter_label(r.period)}: {r.title}"])
+    ws.append([f"{r.heading}: {r.title}"])
     ws["A1"].font = Font(bold=True)
     ws.append(["Tình trạng", "Số nhiệm vụ"])
     for s in REVIEW_STATUSES:
@@ -99,7 +94,7 @@ def workbook(r: ReviewResult, path: Path) -> None:
 
     tasks = wb.create_sheet("Nhiệm vụ")
     tasks.append(["Mã", "Mục", "Nhiệm vụ", "Chủ trì", "Thời hạn", "Hạn thực tế", "Tình trạng",
-                  "Tiến độ (%)", "Báo cáo trong quý"])
+                  "Tiến độ (%)", "Báo cáo trong kỳ"])
     for t in r.tasks:
         tasks.append([t["task"], t["section"], t["title"], t["lead"], t["deadline_text"],
                       t["effective_due"], LABELS[t["status"]], t["progress"], t["reports"]])
@@ -121,10 +116,11 @@ def _scalar(value: Any) -> Any:
     return value if value is None or isinstance(value, (int, float, str)) else str(value)
 
 
-def write_report(r: ReviewResult, folder: Path | None = None) -> tuple[Path, Path]:
+def write_report(r: ReviewResult, folder: Path | None = None,
+                 prefix: str = "so-ket") -> tuple[Path, Path]:
     folder = folder or dondoc_home() / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"so-ket-{r.plan}-{r.period}"
+    stem = f"{prefix}-{r.plan}-{r.period}"
     md, xlsx = folder / f"{stem}.md", folder / f"{stem}.xlsx"
     md.write_text(markdown(r), encoding="utf-8")
     workbook(r, xlsx)

@@ -177,3 +177,18 @@ def _answers(port: int) -> bool:
         return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_periodic_report_flow_writes_and_sends(home: Path, prefect_api: str) -> None:
+    assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "DONDOC_HOME": str(home)}
+    env.pop("DONDOC_DATABASE_URL", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", "from flows.report import periodic_report;"
+                               "print(periodic_report(as_of='2022-06-15'))"],
+        env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    md = home / "reports" / "bao-cao-DM-CDS-2022-2022-06.md"
+    assert md.read_text(encoding="utf-8").startswith("# Báo cáo định kỳ tháng 6/2022: ")
+    outbox = list((home / "outbox").rglob("*.json"))
+    assert any("report-2022-06" in p.name for p in outbox), outbox

@@ -75,3 +75,37 @@ def test_review_numbers_for_a_small_plan(engine, tmp_path: Path) -> None:  # typ
     with engine.connect() as conn:
         rows = conn.exec_driver_sql("select period, status from review").all()
     assert [tuple(r) for r in rows] == [("2022Q3", "done")]
+
+
+def test_periodic_report_windows_follow_decree_09() -> None:
+    from catalog.review import decree09_window
+    from flows.report import periods_closing
+
+    assert decree09_window("2025-06")[:2] == (dt.date(2025, 5, 15), dt.date(2025, 6, 14))
+    assert decree09_window("2025Q1")[:2] == (dt.date(2024, 12, 15), dt.date(2025, 3, 14))
+    assert decree09_window("2025H2")[:2] == (dt.date(2025, 6, 15), dt.date(2025, 12, 14))
+    assert decree09_window("2025") == (dt.date(2024, 12, 15), dt.date(2025, 12, 14),
+                                       "Báo cáo định kỳ năm 2025")
+    assert periods_closing(dt.date(2025, 12, 15)) == ["2025-12", "2025Q4", "2025H2", "2025"]
+    assert periods_closing(dt.date(2025, 5, 15)) == ["2025-05"]
+    assert periods_closing(dt.date(2025, 5, 16)) == []
+
+
+def test_periodic_report_counts_reports_inside_its_window(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from catalog.review import compute_periodic
+    from catalog.models import ProgressReport
+
+    sk01 = actions.find_task(engine, "DM-CDS-2022", "SK01")
+    with engine.begin() as conn:  # one report inside June's window (15/5-14/6), one after it
+        for day in (dt.datetime(2022, 6, 1, 9, tzinfo=dt.timezone.utc),
+                    dt.datetime(2022, 6, 20, 9, tzinfo=dt.timezone.utc)):
+            conn.execute(ProgressReport.__table__.insert().values(
+                task_id=sk01, progress=30, reported_at=day))
+    june = compute_periodic(engine, "DM-CDS-2022", "2022-06")
+    assert june.reports_received == 1
+    assert june.heading == "Báo cáo định kỳ tháng 6/2022"
+    # Judged on 15/6: only NV01 (effective due 4/5) is overdue.
+    assert [t["task"] for t in june.tasks if t["status"] == "overdue"] == ["NV01"]
+    md, _ = write_report(june, tmp_path, prefix="bao-cao")
+    assert md.name == "bao-cao-DM-CDS-2022-2022-06.md"
+    assert md.read_text(encoding="utf-8").startswith("# Báo cáo định kỳ tháng 6/2022: ")
