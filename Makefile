@@ -18,7 +18,7 @@ up: install
 	$(BIN)/dondoc up
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 bench: install
 	$(BIN)/python -m bench.run

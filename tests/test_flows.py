@@ -192,3 +192,26 @@ def test_periodic_report_flow_writes_and_sends(home: Path, prefect_api: str) -> 
     assert md.read_text(encoding="utf-8").startswith("# Báo cáo định kỳ tháng 6/2022: ")
     outbox = list((home / "outbox").rglob("*.json"))
     assert any("report-2022-06" in p.name for p in outbox), outbox
+
+
+def test_prefect_deploy_all_works_from_a_clean_checkout(prefect_api: str, tmp_path: Path) -> None:
+    """prefect.yaml as an administrator uses it: the pool, then `prefect deploy --all`."""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    env = {**os.environ, "PREFECT_API_URL": prefect_api}
+    prefect = str(Path(sys.executable).with_name("prefect"))
+    subprocess.run([prefect, "work-pool", "create", "dondoc", "--type", "process"], env=env,
+                   capture_output=True, timeout=120, cwd=clone)  # may exist already: fine
+    proc = subprocess.run([prefect, "--no-prompt", "deploy", "--all"], env=env,
+                          capture_output=True, text=True, timeout=300, cwd=clone)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    api = Api(prefect_api)
+    for flow, name in [("sync-catalog", "sync"), ("catch-up-sweep", "sweep"),
+                       ("weekly-digest", "digest"), ("periodic-report", "periodic-report"),
+                       ("quarterly-review-all", "quarterly-review-all"),
+                       ("quarterly-review", "quarterly-review")]:
+        dep = api.deployment(flow, name)
+        assert dep is not None and dep["work_pool_name"] == "dondoc", (flow, name)
+    sweep = api.deployment("catch-up-sweep", "sweep")
+    assert sweep["schedules"][0]["schedule"] == {"cron": "30 7 * * *", "timezone": "Asia/Ho_Chi_Minh",
+                                                 "day_or": True}
