@@ -12,13 +12,12 @@ Every number below can be found in those texts.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.cli import SHIPPED_PLANS, dondoc
+from tests.cli import SHIPPED_PLANS
+from tests.seed_support import load_yaml, overdue_of, plan_row, targets_of, tasks_of
 
 CDS = "HT-CDS-2025"
 THIDUA = "HT-THIDUA-CDS"
@@ -43,31 +42,15 @@ MTTQ = "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hà Tiên"
 DNVT = "Các doanh nghiệp viễn thông và công nghệ thông tin trên địa bàn thành phố Hà Tiên"
 
 
-@lru_cache(maxsize=None)
-def _yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _targets(path: Path) -> dict[str, dict]:
-    return {t["code"]: t for t in _yaml(path)["targets"]}
-
-
-def _plan(seed_home: Path, code: str) -> dict:
-    result = dondoc("plans", "--json", home=seed_home)
-    assert result.code == 0, result.err
-    return next(p for p in result.json() if p["code"] == code)
+_yaml, _targets, _plan = load_yaml, targets_of, plan_row
 
 
 def _tasks(seed_home: Path, code: str, as_of: str = "2023-01-15") -> dict[str, dict]:
-    result = dondoc("tasks", "--plan", code, "--as-of", as_of, "--json", home=seed_home)
-    assert result.code == 0, result.err
-    return {t["task"]: t for t in result.json()}
+    return tasks_of(seed_home, code, as_of)
 
 
 def _overdue(seed_home: Path, code: str, as_of: str) -> set[str]:
-    result = dondoc("overdue", "--as-of", as_of, "--plan", code, "--json", home=seed_home)
-    assert result.code == 0, result.err
-    return {t["task"] for t in result.json()}
+    return set(overdue_of(seed_home, code, as_of))
 
 
 # ---------------------------------------------------------------------------- files

@@ -11,13 +11,12 @@ Every number below can be found in those texts.
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
-import yaml
 
-from tests.cli import SHIPPED_PLANS, dondoc
+from tests.cli import SHIPPED_PLANS
+from tests.seed_support import load_yaml, overdue_of, plan_row, targets_of, tasks_of
 
 KH74 = "HP-74-KH-UBND"
 NQ03 = "HP-03-NQ-TU"
@@ -40,30 +39,8 @@ BTG = "Ban Tuyên giáo Thành ủy Hải Phòng"
 MTTQ = "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố Hải Phòng"
 
 
-@lru_cache(maxsize=None)
-def _yaml(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
-
-
-def _targets(path: Path) -> dict[str, dict]:
-    return {t["code"]: t for t in _yaml(path)["targets"]}
-
-
-def _plan(seed_home: Path, code: str) -> dict:
-    plans = dondoc("plans", "--json", home=seed_home).json()
-    return next(p for p in plans if p["code"] == code)
-
-
-def _tasks(seed_home: Path, code: str, as_of: str) -> dict[str, dict]:
-    result = dondoc("tasks", "--plan", code, "--as-of", as_of, "--json", home=seed_home)
-    assert result.code == 0, result.err
-    return {t["task"]: t for t in result.json()}
-
-
-def _overdue(seed_home: Path, code: str, as_of: str) -> dict[str, dict]:
-    result = dondoc("overdue", "--as-of", as_of, "--plan", code, "--json", home=seed_home)
-    assert result.code == 0, result.err
-    return {t["task"]: t for t in result.json()}
+_yaml, _targets, _plan = load_yaml, targets_of, plan_row
+_tasks, _overdue = tasks_of, overdue_of
 
 
 # ---------------------------------------------------------------------------- files

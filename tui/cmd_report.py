@@ -28,19 +28,25 @@ def _one(rows: list[tuple[Any, ...]], what: str, ref: str, plan: str | None) -> 
                       plans=", ".join(sorted(str(r[1]) for r in rows)))
 
 
-def resolve_task(plan: str | None, ref: str) -> tuple[int, str, str]:
-    """(task id, plan code, task code) from 'CODE', 'PLAN/CODE' or --plan PLAN --task CODE."""
+def _find(conn: Any, what: str, plan: str | None, ref: str) -> tuple[int, str, str]:
+    """(id, plan code, code) of a live task or target named 'CODE' or 'PLAN/CODE'."""
     if plan is None and "/" in ref:
         plan, ref = ref.rsplit("/", 1)
-    with engine().connect() as conn:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        sql = f"select id, plan_code, code from task where code = {mark} and state <> 'withdrawn'"
-        args: tuple[Any, ...] = (ref,)
-        if plan:
-            sql += f" and plan_code = {mark}"
-            args += (plan,)
-        row = _one(conn.exec_driver_sql(sql, args).all(), "task", ref, plan)
+    table, live = {"task": ("task", "state <> 'withdrawn'"),
+                   "target": ("target", "withdrawn_on is null")}[what]
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"select id, plan_code, code from {table} where code = {mark} and {live}"
+    args: tuple[Any, ...] = (ref,)
+    if plan:
+        sql += f" and plan_code = {mark}"
+        args += (plan,)
+    row = _one(conn.exec_driver_sql(sql, args).all(), what, ref, plan)
     return int(row[0]), str(row[1]), str(row[2])
+
+
+def resolve_task(plan: str | None, ref: str) -> tuple[int, str, str]:
+    with engine().connect() as conn:
+        return _find(conn, "task", plan, ref)
 
 
 @report_app.command("submit")
@@ -114,8 +120,6 @@ def _submit_target(ref: str, plan: str | None, year: int | None, value: str | No
 
     if year is None or value is None:
         raise DondocError("report.target_needs_year_value")
-    if plan is None and "/" in ref:
-        plan, ref = ref.rsplit("/", 1)
     number: float | None
     try:
         number = float(value.replace(",", "."))
@@ -123,13 +127,7 @@ def _submit_target(ref: str, plan: str | None, year: int | None, value: str | No
         number = None
     eng = engine()
     with eng.begin() as conn:
-        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-        sql = f"select id, plan_code, code from target where code = {mark} and withdrawn_on is null"
-        args: tuple[Any, ...] = (ref,)
-        if plan:
-            sql += f" and plan_code = {mark}"
-            args += (plan,)
-        tid, plan_code, code = _one(conn.exec_driver_sql(sql, args).all(), "target", ref, plan)
+        tid, plan_code, code = _find(conn, "target", plan, ref)
         now = utcnow()
         conn.execute(TargetActual.__table__.insert().values(
             target_id=tid, year=year, value=number, value_text=None if number is not None else value,
