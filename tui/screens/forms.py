@@ -115,7 +115,11 @@ class _Form(ModalScreen[object]):
             self.dismiss(result)
 
     def collect(self) -> object | None:
-        raise NotImplementedError
+        """The form's checked values, or None after showing what is wrong.
+
+        Every form overrides this (Textual's screen metaclass does not mix with ABCMeta).
+        """
+        raise NotImplementedError(type(self).__name__)
 
     def date_field(self, field_id: str, required: bool) -> tuple[bool, dt.date | None]:
         text = self.value(field_id)
