@@ -99,6 +99,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "cli.no_plan": ("không có kế hoạch «{code}»", "no plan «{code}»"),
     "cli.no_unit": ("không có đơn vị «{ref}»", "no unit «{ref}»"),
+    "cli.ambiguous_unit": (
+        "tên «{ref}» trỏ tới nhiều đơn vị ({units}); dùng mã hoặc tên đầy đủ",
+        "«{ref}» names several units ({units}); use a code or the full name",
+    ),
     "cli.valid": (
         "hợp lệ: {plans} kế hoạch, {tasks} nhiệm vụ, {targets} chỉ tiêu, {units} đơn vị",
         "valid: {plans} plans, {tasks} tasks, {targets} targets, {units} units",

@@ -287,16 +287,15 @@ class Reader:
                      "tasks": r[4], "targets": r[5], "budget_vnd": int(r[6] or 0)}
                     for r in conn.exec_driver_sql(sql)]
 
-    def find_unit(self, ref: str) -> str | None:
-        """A unit code from a code, name or alias (for --unit)."""
+    def find_unit(self, ref: str) -> str | list[str] | None:
+        """A unit code from a code, name or alias (for --unit); the candidates if ambiguous."""
         from catalog.units import UnitEntry, UnitIndex
         index = UnitIndex()
         with self.engine.connect() as conn:
             for code, name, province, aliases in conn.exec_driver_sql(
                     "select code, name, province, aliases from unit"):
                 index.add(UnitEntry(code, name, province, "database"), _codes(aliases))
-        found = index.resolve(ref)
-        return found if isinstance(found, str) else None
+        return index.resolve(ref)
 
     def plan_exists(self, code: str) -> bool:
         with self.engine.connect() as conn:

@@ -122,6 +122,14 @@ def test_unit_filter_takes_lead_and_coordinators(demo: Path) -> None:
     assert bad.code == 2 and "không có đơn vị «Nơi Nào Đó»" in bad.err
 
 
+def test_a_unit_name_shared_by_provinces_asks_which(seed_home: Path) -> None:
+    vague = dondoc("tasks", "--unit", "Sở TT&TT", "--json", home=seed_home)
+    assert vague.code == 2
+    assert "«Sở TT&TT» trỏ tới nhiều đơn vị" in vague.err and "HP-STTTT" in vague.err
+    exact = dondoc("tasks", "--unit", "Sở TT&TT Hải Phòng", "--json", home=seed_home)
+    assert exact.code == 0 and exact.json()
+
+
 def test_unknown_plan_and_bad_date(demo: Path) -> None:
     r = dondoc("overdue", "--plan", "KHONG-CO", "--json", home=demo)
     assert r.code == 2 and "không có kế hoạch «KHONG-CO»" in r.err

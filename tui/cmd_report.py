@@ -72,9 +72,8 @@ def submit(
     unit_code = None
     if unit:
         from catalog.queries import Reader
-        unit_code = Reader(engine()).find_unit(unit)
-        if unit_code is None:
-            raise DondocError("cli.no_unit", ref=unit)
+        from tui.common import resolve_unit
+        unit_code = resolve_unit(Reader(engine()), unit)
     result = (_submit_target(target, plan, year, value, note, unit_code) if target
               else _submit_task(task, plan, unit_code, progress, note, difficulties, proposals,
                                 extension_to, occurrence, done))

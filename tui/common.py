@@ -59,6 +59,16 @@ def reader():  # type: ignore[no-untyped-def]
     return Reader(read_engine(database_url()) or engine())
 
 
+def resolve_unit(rdr, ref: str) -> str:  # type: ignore[no-untyped-def]
+    """A unit code from --unit, refusing unknown and ambiguous names."""
+    found = rdr.find_unit(ref)
+    if found is None:
+        raise DondocError("cli.no_unit", ref=ref)
+    if isinstance(found, list):
+        raise DondocError("cli.ambiguous_unit", ref=ref, units=", ".join(sorted(found)))
+    return found
+
+
 def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None):  # type: ignore[no-untyped-def]
     """A query Filter from command options, refusing unknown plans and units."""
     from catalog.queries import Filter
@@ -68,7 +78,5 @@ def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None):  # 
     if plan and not rdr.plan_exists(plan):
         raise DondocError("cli.no_plan", code=plan)
     if unit:
-        unit_code = rdr.find_unit(unit)
-        if unit_code is None:
-            raise DondocError("cli.no_unit", ref=unit)
+        unit_code = resolve_unit(rdr, unit)
     return Filter(as_of=day, plan=plan, unit=unit_code)
