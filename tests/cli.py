@@ -39,3 +39,13 @@ def dondoc(*args: str, home: Path, db_url: str | None = None, stdin: str | None 
     proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], input=stdin,
                           capture_output=True, text=True, env=full_env, timeout=600)
     return Result(proc.returncode, proc.stdout, proc.stderr)
+
+
+def catalog_with_plan(folder: Path, plan_yaml: str) -> Path:
+    """A catalog folder: the fixture unit registry plus one plan file written by a test."""
+    import shutil
+
+    folder.mkdir(parents=True)
+    shutil.copy(FIXTURES / "catalog" / "units.yaml", folder / "units.yaml")
+    (folder / "plan.yaml").write_text(plan_yaml, encoding="utf-8")
+    return folder

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,17 +19,14 @@ from pathlib import Path
 import httpx
 
 from catalog.settings import today
-from tests.cli import FIXTURES, ROOT, dondoc
+from tests.cli import FIXTURES, ROOT, catalog_with_plan, dondoc
 from tests.prefect_server import Api, free_port
 from tests.remind_servers import HttpReceiver
 
 
 def overdue_catalog(tmp_path: Path, code: str) -> Path:
-    folder = tmp_path / "catalog"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "catalog" / "units.yaml", folder / "units.yaml")
     past = today() - dt.timedelta(days=20)
-    (folder / "plan.yaml").write_text(f"""
+    return catalog_with_plan(tmp_path / "catalog", f"""
 plan:
   code: {code}
   title: Kế hoạch thử luồng đôn đốc
@@ -45,8 +41,17 @@ tasks:
     lead: Phòng VHTT
     coordinators: [UBND xã Tiên A]
     deadline: trước ngày {past.strftime('%d/%m/%Y')}
-""", encoding="utf-8")
-    return folder
+""")
+
+
+def run_flow(home: Path, prefect_api: str, code: str) -> str:
+    """Run flow code in a fresh interpreter against the test server, as a worker would."""
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "DONDOC_HOME": str(home)}
+    env.pop("DONDOC_DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
 
 
 def run_worker(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -104,13 +109,8 @@ def test_follow_up_run_delivers_to_the_units_endpoint(home: Path, tmp_path: Path
 
 def test_quarterly_review_flow_stores_writes_and_sends(home: Path, prefect_api: str) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "DONDOC_HOME": str(home)}
-    env.pop("DONDOC_DATABASE_URL", None)
-    proc = subprocess.run(
-        [sys.executable, "-c", "from flows.review import quarterly_review;"
-                               "print(quarterly_review('DM-CDS-2022', '2022Q2'))"],
-        env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_flow(home, prefect_api, "from flows.review import quarterly_review;"
+                                "print(quarterly_review('DM-CDS-2022', '2022Q2'))")
     md = home / "reports" / "so-ket-DM-CDS-2022-2022Q2.md"
     assert md.exists() and md.with_suffix(".xlsx").exists()
     assert "| Quá hạn | 4 |" in md.read_text(encoding="utf-8")
@@ -181,13 +181,8 @@ def _answers(port: int) -> bool:
 
 def test_periodic_report_flow_writes_and_sends(home: Path, prefect_api: str) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
-    env = {**os.environ, "PREFECT_API_URL": prefect_api, "DONDOC_HOME": str(home)}
-    env.pop("DONDOC_DATABASE_URL", None)
-    proc = subprocess.run(
-        [sys.executable, "-c", "from flows.report import periodic_report;"
-                               "print(periodic_report(as_of='2022-06-15'))"],
-        env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    run_flow(home, prefect_api, "from flows.report import periodic_report;"
+                                "print(periodic_report(as_of='2022-06-15'))")
     md = home / "reports" / "bao-cao-DM-CDS-2022-2022-06.md"
     assert md.read_text(encoding="utf-8").startswith("# Báo cáo định kỳ tháng 6/2022: ")
     outbox = list((home / "outbox").rglob("*.json"))

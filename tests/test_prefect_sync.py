@@ -7,7 +7,6 @@ share the server without seeing each other's deployments.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +15,7 @@ import pytest
 
 from catalog.settings import today
 from catalog.workdays import default_calendar
-from tests.cli import FIXTURES, dondoc
+from tests.cli import FIXTURES, catalog_with_plan, dondoc
 from tests.prefect_server import Api
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -24,11 +23,8 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def soon_catalog(tmp_path: Path, code: str, due: dt.date) -> Path:
     """The fixture units plus a plan whose deadlines fall in the coming weeks."""
-    folder = tmp_path / "catalog"
-    folder.mkdir()
-    shutil.copy(FIXTURES / "catalog" / "units.yaml", folder / "units.yaml")
     later = due + dt.timedelta(days=21)
-    (folder / "plan.yaml").write_text(f"""
+    return catalog_with_plan(tmp_path / "catalog", f"""
 plan:
   code: {code}
   title: Kế hoạch thử lịch nhắc việc
@@ -50,8 +46,7 @@ tasks:
     title: Tuyên truyền thường xuyên
     lead: Phòng VHTT
     deadline: thường xuyên
-""", encoding="utf-8")
-    return folder
+""")
 
 
 @pytest.fixture
