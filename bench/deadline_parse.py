@@ -1,4 +1,4 @@
-"""Deadline phrases parsed per second by catalog.deadline.parse, in one process.
+"""Deadline phrases parsed per second by dondoc.catalog.rules.deadline.parse, in one process.
 
 The phrases come from bench/synth.py's generator (dates, months, quarters, halves, years,
 periods, recurring and ongoing phrases in the spellings plans use, years 2021-2027), with
@@ -57,8 +57,8 @@ def phrases(n: int = N, seed: int = 7, filler: bool = False) -> list[str]:
 
 
 def _rate(texts: list[str], repeat: int) -> dict[str, Any]:
-    from catalog.deadline import parse
-    from catalog.i18n import DondocError
+    from dondoc.catalog.rules.deadline import parse
+    from dondoc.catalog.i18n import DondocError
 
     runs, cpu_runs = [], []
     kinds: collections.Counter[str] = collections.Counter()
@@ -88,7 +88,7 @@ def _rate(texts: list[str], repeat: int) -> dict[str, Any]:
 def bench_parse(n: int = N, repeat: int = REPEAT, with_cli: bool = True) -> dict[str, Any]:
     texts = phrases(n)
     started = time.perf_counter()
-    import catalog.deadline  # noqa: F401  (timed apart from the parsing)
+    import dondoc.catalog.rules.deadline  # noqa: F401  (timed apart from the parsing)
     import_s = time.perf_counter() - started
     result: dict[str, Any] = {**_rate(texts, repeat), "import_s": round(import_s, 3),
                               "with_filler_words": _rate(phrases(n, filler=True), repeat)}

@@ -4,8 +4,8 @@ For one size N (a catalog made by bench/synth.py), in bench/out/N/:
 
 1. load the catalog with the real command, `dondoc catalog load catalog/` (DONDOC_HOME=home/),
    watched: stopped if it passes LOAD_LIMIT_S seconds or LOAD_LIMIT_RSS bytes, and then
-   loaded instead through the Python API (catalog.reader.read_catalog +
-   catalog.loader.load_catalog) one batch of files at a time;
+   loaded instead through the Python API (dondoc.catalog.files.reader.read_catalog +
+   dondoc.catalog.store.loader.load_catalog) one batch of files at a time;
 2. time `dondoc overdue --as-of 2025-06-30 --count` and `... --json` (stdout to /dev/null),
    each as a subprocess: one untimed run that also checks the output, then best of 3 wall
    seconds; peak RSS is the command's own maximum resident set (GNU time's %M);
@@ -202,10 +202,10 @@ def reload(catalog: Path, home: Path) -> dict[str, Any]:
 
 def load_batches(catalog: Path, batch_tasks: int = 100_000) -> None:
     """In this process: load catalog's files a batch at a time (units first) via the API."""
-    from catalog.db import engine_for
-    from catalog.loader import known_units, load_catalog
-    from catalog.reader import catalog_files, read_catalog
-    from catalog.settings import database_url
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.loader import known_units, load_catalog
+    from dondoc.catalog.files.reader import catalog_files, read_catalog
+    from dondoc.catalog.settings import database_url
 
     engine = engine_for(database_url())
     files = catalog_files(catalog)

@@ -8,12 +8,12 @@
    their own `reminders:` policy, and tasks with a lead and three coordinating units each,
    deadlines spread over 2024-2026 (effective due moved to the next working day), 5%
    recurring (quarterly and monthly reports), 10% done, 1% snoozed, 1% withdrawn.
-   `tasks.remind.decide` is timed (best of 3) on 2025-06-30 against a plain per-task
+   `dondoc.tasks.remind.decide` is timed (best of 3) on 2025-06-30 against a plain per-task
    loop in the same run: every live task read, its units fetched by one query per task,
-   `catalog.policy.due_for_task` on the plain WorkCalendar, escalation parents looked up
+   `dondoc.catalog.rules.policy.due_for_task` on the plain WorkCalendar, escalation parents looked up
    one query per task. Both must find the same (task, unit, occurrence, rule) set.
 2. Deliver. The loader writes a plan whose tasks are all due the same day (4 units each),
-   and `tasks.remind.sweep` sends every message through Apprise json:// to a
+   and `dondoc.tasks.remind.sweep` sends every message through Apprise json:// to a
    ThreadingHTTPServer in another process on 127.0.0.1: claim, render, send, mark, timed
    end to end; the server's count of distinct keys is checked.
 
@@ -48,8 +48,8 @@ GOAL_RATE = 200.0
 
 
 def build_decide_db(path: Path, assignments: int, seed: int = 2025) -> dict[str, int]:
-    from catalog.db import make_engine, migrate
-    from catalog.workdays import default_calendar
+    from dondoc.catalog.store.engines import make_engine, migrate
+    from dondoc.catalog.rules.workdays import default_calendar
 
     if path.exists():
         path.unlink()
@@ -126,8 +126,8 @@ def build_decide_db(path: Path, assignments: int, seed: int = 2025) -> dict[str,
 
 
 def fast_decide(url: str) -> tuple[float, set[tuple[Any, ...]]]:
-    from catalog.db import make_engine
-    from tasks.remind import decide
+    from dondoc.catalog.store.engines import make_engine
+    from dondoc.tasks.remind import decide
 
     engine = make_engine(url)
     best = float("inf")
@@ -144,8 +144,8 @@ def fast_decide(url: str) -> tuple[float, set[tuple[Any, ...]]]:
 
 def plain_loop(path: Path, limit_s: float) -> tuple[float, set[tuple[Any, ...]], int, int]:
     """What one would write first: one task at a time, a query per task for its units."""
-    from catalog import policy as pol
-    from catalog.workdays import WorkCalendar
+    from dondoc.catalog.rules import policy as pol
+    from dondoc.catalog.rules.workdays import WorkCalendar
 
     cal = WorkCalendar()
     conn = sqlite3.connect(path)
@@ -226,10 +226,10 @@ def _serve(port_q: Any, stop: Any, count_q: Any) -> None:
 
 
 def deliver_bench(messages: int, workers: int) -> dict[str, Any]:
-    from catalog.db import make_engine, migrate
-    from catalog.loader import load_catalog, read_for_load
-    from tasks.notify import load_targets
-    from tasks.remind import sweep
+    from dondoc.catalog.store.engines import make_engine, migrate
+    from dondoc.catalog.store.loader import load_catalog, read_for_load
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import sweep
 
     folder = OUT / "deliver"
     home = folder / "home"

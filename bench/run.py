@@ -174,7 +174,7 @@ def markdown(results: dict[str, Any]) -> str:
         for r in results["sizes"]) + "."]
     p = results.get("deadline_parse")
     if p:
-        lines += ["", f"Deadline parsing (catalog.deadline.parse, one process): "
+        lines += ["", f"Deadline parsing (dondoc.catalog.rules.deadline.parse, one process): "
                       f"**{p['phrases_per_s']:,} phrases/s** (per CPU second:"
                       f" {p.get('phrases_per_cpu_s', 0):,}) over {p['phrases']:,} phrases"
                       f" ({p['distinct']:,} distinct, {p['mean_chars']} characters on average,"

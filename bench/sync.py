@@ -64,7 +64,7 @@ def dondoc(home: Path, api: str, *args: str) -> tuple[float, str]:
            "PREFECT_LOGGING_LEVEL": "WARNING"}
     env.pop("DONDOC_DATABASE_URL", None)
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], env=env,
+    proc = subprocess.run([sys.executable, "-m", "dondoc.tui.cli", *args], env=env,
                           capture_output=True, text=True, timeout=3600)
     elapsed = time.perf_counter() - started
     if proc.returncode:
@@ -78,9 +78,9 @@ async def bare_create(wanted: list[Any], flow_name: str) -> float:
     from prefect.client.schemas.actions import DeploymentScheduleCreate
     from prefect.client.schemas.schedules import RRuleSchedule
 
-    from tasks.deployments import ENTRYPOINT, TIMEZONE, WORK_POOL
+    from dondoc.flows.deployments import ENTRYPOINT, TIMEZONE, WORK_POOL
 
-    from tasks.deployments import ensure_work_pool
+    from dondoc.flows.deployments import ensure_work_pool
 
     async with get_client() as client:
         await ensure_work_pool(client, WORK_POOL)  # set up, not timed
@@ -104,7 +104,7 @@ async def per_task_create(wanted: list[Any], flow_name: str) -> tuple[float, int
     from prefect.client.schemas.actions import DeploymentScheduleCreate
     from prefect.client.schemas.schedules import RRuleSchedule
 
-    from tasks.deployments import ENTRYPOINT, TIMEZONE, WORK_POOL
+    from dondoc.flows.deployments import ENTRYPOINT, TIMEZONE, WORK_POOL
 
     count = 0
     started = time.perf_counter()
@@ -144,7 +144,7 @@ async def runs_filled(flow_name: str, schedules: int, timeout: float) -> float |
 
 
 def run_size(n: int, per_task_max: int) -> dict[str, Any]:
-    from tui.local_server import LocalStack, healthy
+    from dondoc.flows.runtime import LocalStack, healthy
 
     base = OUT / str(n)
     if base.exists():
@@ -154,7 +154,7 @@ def run_size(n: int, per_task_max: int) -> dict[str, Any]:
     port = _free_port()
     os.environ.update({"DONDOC_HOME": str(home), "DONDOC_PREFECT_PORT": str(port),
                        "PREFECT_API_URL": f"http://127.0.0.1:{port}/api", "DONDOC_NO_UI": "1"})
-    from catalog import settings  # noqa: F401  (reads the environment on each call)
+    from dondoc.catalog import settings# noqa: F401  (reads the environment on each call)
     stack = LocalStack()
     try:
         t0 = time.perf_counter()
@@ -162,8 +162,8 @@ def run_size(n: int, per_task_max: int) -> dict[str, Any]:
         server_start = time.perf_counter() - t0
         api = os.environ["PREFECT_API_URL"]
         load_s, _ = dondoc(home, api, "catalog", "load", str(base / "catalog"))
-        from catalog.db import engine_for
-        from tasks.deployments import wanted_state
+        from dondoc.catalog.store.engines import engine_for
+        from dondoc.flows.deployments import wanted_state
         wanted = wanted_state(engine_for(), AS_OF)
         schedules = sum(1 for d in wanted for w in d.schedules.values() if w.active and w.rrule)
 

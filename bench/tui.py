@@ -101,8 +101,8 @@ def _deadline(rng: random.Random) -> dict[str, Any]:
 
 def generate(path: Path, n_tasks: int, seed: int = 2025) -> dict[str, Any]:
     """Write n_tasks tasks (and their units and plans) into a fresh database at path."""
-    from catalog.db import engine_for
-    from catalog.workdays import default_calendar
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.rules.workdays import default_calendar
 
     started = time.perf_counter()
     if path.exists():
@@ -214,8 +214,8 @@ def _shown_rows(row_list: Any) -> Any:
 
 def child_dondoc(db: Path) -> dict[str, Any]:
     t_import = time.perf_counter()
-    from catalog.db import engine_for
-    from tui.app import DondocApp
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.tui.app.app import DondocApp
     imports_s = time.perf_counter() - t_import
     engine = engine_for(f"sqlite:///{db}")
     out: dict[str, Any] = {"imports_s": round(imports_s, 3)}
@@ -262,11 +262,11 @@ def child_datatable(db: Path) -> dict[str, Any]:
     from textual.app import App, ComposeResult
     from textual.widgets import DataTable, Input
 
-    from catalog.db import engine_for
-    from catalog.i18n import status_label
-    from catalog.queries import Filter
-    from tui.i18n_tui import fold
-    from tui.screens.data import load_tasks
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.i18n import status_label
+    from dondoc.catalog.store.queries import Filter
+    from dondoc.tui.app.i18n import fold
+    from dondoc.catalog.store.readmodel import load_tasks
 
     engine = engine_for(f"sqlite:///{db}")
     out: dict[str, Any] = {}

@@ -16,7 +16,7 @@ from prefect import flow, get_run_logger
 def follow_up(plan: str, task: str, lead: str | None = None, deadline: str | None = None,
               as_of: str | None = None) -> dict[str, Any]:
     """Send the reminders that are due for one task (lead, coordinators, escalation)."""
-    from tasks.flow_steps import remind_one_task
+    from dondoc.tasks.flow_steps import remind_one_task
 
     logger = get_run_logger()
     result = remind_one_task(plan, task, as_of)

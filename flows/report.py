@@ -15,21 +15,21 @@ from prefect import flow, get_run_logger, task
 
 @task(name="compute-periodic-report")
 def compute(plan: str, period: str) -> Any:
-    from catalog.db import engine_for
-    from catalog.review import compute_periodic
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.reviews import compute_periodic
     return compute_periodic(engine_for(), plan, period)
 
 
 @task(name="write-periodic-report")
 def write(result: Any) -> str:
-    from tasks.review_report import write_report
+    from dondoc.tasks.review_report import write_report
     md, _xlsx = write_report(result, prefix="bao-cao")
     return str(md)
 
 
 @task(name="send-periodic-report", retries=3, retry_delay_seconds=[10, 60, 300])
 def send(result: Any, report: str) -> Any:
-    from tasks.flow_steps import send_review_report
+    from dondoc.tasks.flow_steps import send_review_report
     return send_review_report(result, report, rule_prefix="report")
 
 
@@ -52,8 +52,8 @@ def periods_closing(day: dt.date) -> list[str]:
 def periodic_report(plan: str | None = None, period: str | None = None,
                     as_of: str | None = None) -> list[dict[str, Any]]:
     """Write and send each plan's periodic report for period (default: what closed yesterday)."""
-    from catalog.db import engine_for
-    from catalog.settings import today
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.settings import today
 
     day = dt.date.fromisoformat(as_of) if as_of else today()
     periods = [period] if period else periods_closing(day)

@@ -16,14 +16,14 @@ from prefect.runtime import flow_run
 
 @task(name="compute-review")
 def compute(plan: str, period: str) -> Any:
-    from catalog.db import engine_for
-    from catalog.review import compute_review
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.reviews import compute_review
     return compute_review(engine_for(), plan, period)
 
 
 @task(name="write-review-report")
 def write(result: Any) -> str:
-    from tasks.review_report import write_report
+    from dondoc.tasks.review_report import write_report
     md, _xlsx = write_report(result)
     return str(md)
 
@@ -32,14 +32,14 @@ def write(result: Any) -> str:
 def store(result: Any, report: str, run_id: str | None) -> None:
     from pathlib import Path
 
-    from catalog.db import engine_for
-    from tasks.review_report import store_review
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.tasks.review_report import store_review
     store_review(engine_for(), result, Path(report), flow_run_id=run_id)
 
 
 @task(name="send-review", retries=3, retry_delay_seconds=[10, 60, 300])
 def send(result: Any, report: str) -> Any:
-    from tasks.flow_steps import send_review_report
+    from dondoc.tasks.flow_steps import send_review_report
     return send_review_report(result, report)
 
 
@@ -59,10 +59,10 @@ def quarterly_review(plan: str, quarter: str) -> dict[str, Any]:
 @flow(name="quarterly-review-all", flow_run_name="sơ kết quý (tất cả kế hoạch)")
 def quarterly_review_all(as_of: str | None = None, force: bool = False) -> list[dict[str, Any]]:
     """Review every plan for the quarter just ended, on the first working day after it."""
-    from catalog.db import engine_for
-    from catalog.review import previous_quarter, quarter_bounds
-    from catalog.settings import today
-    from catalog.workdays import default_calendar
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.reviews import previous_quarter, quarter_bounds
+    from dondoc.catalog.settings import today
+    from dondoc.catalog.rules.workdays import default_calendar
 
     day = dt.date.fromisoformat(as_of) if as_of else today()
     period = previous_quarter(day)

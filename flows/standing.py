@@ -12,9 +12,9 @@ from prefect import flow, get_run_logger, task
 
 @task(name="load-catalog")
 def load_catalog_step() -> dict[str, Any]:
-    from catalog.db import engine_for
-    from catalog.loader import load_catalog, read_for_load
-    from catalog.settings import shipped_plans_dir
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.loader import load_catalog, read_for_load
+    from dondoc.catalog.settings import shipped_plans_dir
     import os
     from pathlib import Path
 
@@ -28,9 +28,9 @@ def load_catalog_step() -> dict[str, Any]:
 
 @task(name="sync-schedules", retries=2, retry_delay_seconds=[10, 60])
 async def sync_step() -> dict[str, int]:
-    from catalog.db import engine_for
-    from catalog.settings import prefect_api_url, today
-    from tasks.deployments import SyncRecord, sync, wanted_state
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.settings import prefect_api_url, today
+    from dondoc.flows.deployments import SyncRecord, sync, wanted_state
 
     engine = engine_for()
     return (await sync(wanted_state(engine, today()),
@@ -49,7 +49,7 @@ async def sync_catalog() -> dict[str, Any]:
 @flow(name="catch-up-sweep", flow_run_name="quét bù")
 def catch_up_sweep(as_of: str | None = None) -> dict[str, Any]:
     """Send whatever is due and not yet in the ledger, for every task (the scheduler may lag)."""
-    from tasks.flow_steps import sweep_all
+    from dondoc.tasks.flow_steps import sweep_all
 
     result = sweep_all(as_of)
     get_run_logger().info("sweep: %s", result)
@@ -59,7 +59,7 @@ def catch_up_sweep(as_of: str | None = None) -> dict[str, Any]:
 @flow(name="weekly-digest", flow_run_name="bản tin tuần")
 def weekly_digest(as_of: str | None = None) -> dict[str, Any]:
     """One message per unit: its overdue and due-soon tasks."""
-    from tasks.flow_steps import digest_all
+    from dondoc.tasks.flow_steps import digest_all
 
     result = digest_all(as_of)
     get_run_logger().info("digest: %s", result)

@@ -14,7 +14,7 @@ from prefect import task
 
 
 def _day(as_of: str | None) -> dt.date:
-    from catalog.settings import today
+    from dondoc.catalog.settings import today
     return dt.date.fromisoformat(as_of) if as_of else today()
 
 
@@ -27,9 +27,9 @@ def _summary(report: Any) -> dict[str, Any]:
 @task(name="remind-task", retries=2, retry_delay_seconds=[30, 120])
 def remind_one_task(plan: str, task_code: str, as_of: str | None = None) -> dict[str, Any]:
     """What is due for one task now, sent to its units (lead, phối hợp, escalation)."""
-    from catalog.db import engine_for
-    from tasks.notify import load_targets
-    from tasks.remind import sweep
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import sweep
 
     return _summary(sweep(engine_for(), _day(as_of), load_targets(), plan=plan, task=task_code))
 
@@ -37,29 +37,29 @@ def remind_one_task(plan: str, task_code: str, as_of: str | None = None) -> dict
 @task(name="sweep-all", retries=2, retry_delay_seconds=[60, 300])
 def sweep_all(as_of: str | None = None) -> dict[str, Any]:
     """Every task: whatever is due and not yet in the ledger (what a lagging scheduler missed)."""
-    from catalog.db import engine_for
-    from tasks.notify import load_targets
-    from tasks.remind import sweep
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import sweep
 
     return _summary(sweep(engine_for(), _day(as_of), load_targets()))
 
 
 @task(name="digest-all", retries=2, retry_delay_seconds=[60, 300])
 def digest_all(as_of: str | None = None) -> dict[str, Any]:
-    from catalog.db import engine_for
-    from tasks.notify import load_targets
-    from tasks.remind import digest
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import digest
 
     return _summary(digest(engine_for(), _day(as_of), load_targets()))
 
 
 def send_review_report(result: Any, report_path: str, rule_prefix: str = "review") -> dict[str, Any]:
     """A review or periodic report to the plan's coordinator and issuer, through the ledger."""
-    from catalog.db import engine_for
-    from tasks import ledger
-    from tasks.notify import load_targets
-    from tasks.remind import Job, Report, deliver
-    from tasks.render import Message
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store import ledger
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import Job, Report, deliver
+    from dondoc.tasks.render import Message
 
     engine = engine_for()
     mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"

@@ -31,9 +31,9 @@ from urllib.parse import quote, urlsplit
 import orjson
 import yaml
 
-from catalog.i18n import DondocError
-from tasks import outbox
-from tasks.render import Message
+from dondoc.catalog.i18n import DondocError
+from dondoc.tasks import outbox
+from dondoc.tasks.render import Message
 
 ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
 OUTBOX_CHANNEL = "outbox"

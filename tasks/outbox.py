@@ -21,7 +21,7 @@ import orjson
 from apprise import NotifyBase, NotifyType
 from apprise.apprise import N_MGR
 
-from catalog.settings import dondoc_home
+from dondoc.catalog.settings import dondoc_home
 
 SCHEMA = "dondocoutbox"
 # What the sender knows about the message in flight; Apprise hands a plugin only text.

@@ -23,14 +23,14 @@ from typing import Any, Callable, Iterable
 import orjson
 from sqlalchemy.engine import Engine
 
-from catalog import policy as pol
-from catalog.recipients import (Directory, Recipient, escalation_track, load_directory,
+from dondoc.catalog.rules import policy as pol
+from dondoc.catalog.rules.recipients import (Directory, Recipient, escalation_track, load_directory,
                                 plan_coordinators, unit_track)
-from catalog.settings import dondoc_home
-from catalog.workdays import WorkCalendar, default_calendar
-from tasks import ledger
-from tasks.notify import Endpoint, Targets, send
-from tasks.render import (DigestItem, DigestView, Message, ReminderView, render_digest,
+from dondoc.catalog.settings import dondoc_home
+from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
+from dondoc.catalog.store import ledger
+from dondoc.tasks.notify import Endpoint, Targets, send
+from dondoc.tasks.render import (DigestItem, DigestView, Message, ReminderView, render_digest,
                           render_reminder)
 
 DEFAULT_WORKERS = 16

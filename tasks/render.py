@@ -12,7 +12,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
-from catalog.recipients import COORDINATOR, PLAN_COORDINATOR, SUPERVISOR
+from dondoc.catalog.rules.recipients import COORDINATOR, PLAN_COORDINATOR, SUPERVISOR
 
 TITLE_MAX = 60
 DIGEST_SECTION_MAX = 50

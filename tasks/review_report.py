@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
-from catalog.models import Review
-from catalog.review import REVIEW_STATUSES, ReviewResult
-from catalog.settings import dondoc_home
+from dondoc.catalog.store.models import Review
+from dondoc.catalog.store.reviews import REVIEW_STATUSES, ReviewResult
+from dondoc.catalog.settings import dondoc_home
 
 LABELS = {
     "done": "Hoàn thành đúng hạn",

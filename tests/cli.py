@@ -36,7 +36,7 @@ def dondoc(*args: str, home: Path, db_url: str | None = None, stdin: str | None 
     if lang:
         full_env["DONDOC_LANG"] = lang
     full_env.update(env or {})
-    proc = subprocess.run([sys.executable, "-m", "tui.cli", *args], input=stdin,
+    proc = subprocess.run([sys.executable, "-m", "dondoc.tui.cli", *args], input=stdin,
                           capture_output=True, text=True, env=full_env, timeout=600)
     return Result(proc.returncode, proc.stdout, proc.stderr)
 

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import Session, select
 
-from catalog import actions
-from catalog.db import engine_for
-from catalog.i18n import DondocError
-from catalog.models import AuditEntry, Extension, ProgressReport, Task
-from catalog.queries import Filter, Reader
+from dondoc.catalog.store import actions
+from dondoc.catalog.store.engines import engine_for
+from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.store.models import AuditEntry, Extension, ProgressReport, Task
+from dondoc.catalog.store.queries import Filter, Reader
 from tests.cli import FIXTURES, dondoc
 
 AS_OF = dt.date(2022, 7, 1)

@@ -150,8 +150,8 @@ def test_read_only_commands_import_no_prefect_textual_apprise(demo: Path, args: 
     probe = (
         "import sys\n"
         f"sys.argv = ['dondoc', *{args!r}]\n"
-        "import tui.cli\n"
-        "try:\n    tui.cli.main()\nexcept SystemExit:\n    pass\n"
+        "import dondoc.tui.cli\n"
+        "try:\n    dondoc.tui.cli.main()\nexcept SystemExit:\n    pass\n"
         "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'prefect', 'textual', 'apprise'})\n"
         "print('SQLALCHEMY', 'sqlalchemy' in sys.modules, file=sys.stderr)\n"
         "print('HEAVY', heavy, file=sys.stderr)\n"

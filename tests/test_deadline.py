@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from catalog.deadline import DeadlineError, fold, parse
-from catalog.i18n import set_lang
+from dondoc.catalog.rules.deadline import DeadlineError, fold, parse
+from dondoc.catalog.i18n import set_lang
 
 D = dt.date
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx
 
-from catalog.settings import today
+from dondoc.catalog.settings import today
 from tests.cli import FIXTURES, ROOT, catalog_with_plan, dondoc
 from tests.prefect_server import Api, free_port
 from tests.remind_servers import HttpReceiver
@@ -109,7 +109,7 @@ def test_follow_up_run_delivers_to_the_units_endpoint(home: Path, tmp_path: Path
 
 def test_quarterly_review_flow_stores_writes_and_sends(home: Path, prefect_api: str) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
-    run_flow(home, prefect_api, "from flows.review import quarterly_review;"
+    run_flow(home, prefect_api, "from dondoc.flows.review import quarterly_review;"
                                 "print(quarterly_review('DM-CDS-2022', '2022Q2'))")
     md = home / "reports" / "so-ket-DM-CDS-2022-2022Q2.md"
     assert md.exists() and md.with_suffix(".xlsx").exists()
@@ -129,7 +129,7 @@ def test_dondoc_up_runs_the_main_job_and_picks_up_where_it_was(home: Path) -> No
            "DONDOC_NO_UI": "1"}
     for key in ("PREFECT_API_URL", "DONDOC_DATABASE_URL", "DONDOC_APPRISE_CONFIG"):
         env.pop(key, None)
-    first = subprocess.run([sys.executable, "-m", "tui.cli", "up", "--exit-after-sweep"],
+    first = subprocess.run([sys.executable, "-m", "dondoc.tui.cli", "up", "--exit-after-sweep"],
                            env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     assert f"http://127.0.0.1:{port}" in first.stdout
@@ -139,7 +139,7 @@ def test_dondoc_up_runs_the_main_job_and_picks_up_where_it_was(home: Path) -> No
     # Everything it started is gone.
     assert not _answers(port)
 
-    second = subprocess.run([sys.executable, "-m", "tui.cli", "up", "--exit-after-sweep"],
+    second = subprocess.run([sys.executable, "-m", "dondoc.tui.cli", "up", "--exit-after-sweep"],
                             env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "plans: 5 unchanged" in second.stdout
@@ -153,7 +153,7 @@ def test_dondoc_up_stops_cleanly_on_ctrl_c(home: Path) -> None:
            "DONDOC_NO_UI": "1"}
     for key in ("PREFECT_API_URL", "DONDOC_DATABASE_URL", "DONDOC_APPRISE_CONFIG"):
         env.pop(key, None)
-    proc = subprocess.Popen([sys.executable, "-m", "tui.cli", "up"], env=env, cwd=ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "dondoc.tui.cli", "up"], env=env, cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 240
     lines = []
@@ -181,7 +181,7 @@ def _answers(port: int) -> bool:
 
 def test_periodic_report_flow_writes_and_sends(home: Path, prefect_api: str) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
-    run_flow(home, prefect_api, "from flows.report import periodic_report;"
+    run_flow(home, prefect_api, "from dondoc.flows.report import periodic_report;"
                                 "print(periodic_report(as_of='2022-06-15'))")
     md = home / "reports" / "bao-cao-DM-CDS-2022-2022-06.md"
     assert md.read_text(encoding="utf-8").startswith("# Báo cáo định kỳ tháng 6/2022: ")

@@ -12,8 +12,8 @@ import random
 
 import pytest
 
-from catalog import policy as pol
-from catalog.workdays import WorkCalendar
+from dondoc.catalog.rules import policy as pol
+from dondoc.catalog.rules.workdays import WorkCalendar
 
 D = dt.date
 EFF = D(2022, 5, 4)

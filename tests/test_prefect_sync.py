@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from catalog.settings import today
-from catalog.workdays import default_calendar
+from dondoc.catalog.settings import today
+from dondoc.catalog.rules.workdays import default_calendar
 from tests.cli import FIXTURES, catalog_with_plan, dondoc
 from tests.prefect_server import Api
 

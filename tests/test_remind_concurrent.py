@@ -25,7 +25,7 @@ def test_two_senders_never_duplicate(db_url: str, home: Path, tmp_path: Path) ->
         env = dict(os.environ)
         env.update({"DONDOC_HOME": str(home), "DONDOC_DATABASE_URL": db_url,
                     "DONDOC_APPRISE_CONFIG": str(config)})
-        cmd = [sys.executable, "-m", "tui.cli", "remind", "--as-of", "2022-06-30", "--workers",
+        cmd = [sys.executable, "-m", "dondoc.tui.cli", "remind", "--as-of", "2022-06-30", "--workers",
                "4", "--json"]
         procs = [subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True) for _ in range(2)]

@@ -32,7 +32,7 @@ def test_sigkill_mid_run_loses_nothing(home: Path, tmp_path: Path) -> None:
         config.write_text(f"urls:\n  - json://127.0.0.1:{http.port}/hook:\n"
                           "      tag: DM-VHTT, DM-TCKH, DM-XA-A, DM-PH-B\n", encoding="utf-8")
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "remind", "--as-of", "2022-06-30", "--workers",
+            [sys.executable, "-m", "dondoc.tui.cli", "remind", "--as-of", "2022-06-30", "--workers",
              str(WORKERS), "--json"], cwd=ROOT, env=env_for(home, config),
             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:

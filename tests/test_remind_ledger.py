@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import text
 
-from catalog.db import make_engine, migrate
-from tasks import ledger
+from dondoc.catalog.store.engines import make_engine, migrate
+from dondoc.catalog.store import ledger
 
 NOW = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.timezone.utc)
 S = ledger.Settings(claim_timeout=600, max_attempts=3, backoff=60, backoff_cap=3600)

@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from catalog import actions
-from catalog.db import engine_for
-from catalog.review import compute_review, parse_quarter, quarter_bounds
-from tasks.review_report import store_review, write_report
+from dondoc.catalog.store import actions
+from dondoc.catalog.store.engines import engine_for
+from dondoc.catalog.store.reviews import compute_review, parse_quarter, quarter_bounds
+from dondoc.tasks.review_report import store_review, write_report
 from tests.cli import FIXTURES, dondoc
 
 
@@ -78,8 +78,8 @@ def test_review_numbers_for_a_small_plan(engine, tmp_path: Path) -> None:  # typ
 
 
 def test_periodic_report_windows_follow_decree_09() -> None:
-    from catalog.review import decree09_window
-    from flows.report import periods_closing
+    from dondoc.catalog.store.reviews import decree09_window
+    from dondoc.flows.report import periods_closing
 
     assert decree09_window("2025-06")[:2] == (dt.date(2025, 5, 15), dt.date(2025, 6, 14))
     assert decree09_window("2025Q1")[:2] == (dt.date(2024, 12, 15), dt.date(2025, 3, 14))
@@ -92,8 +92,8 @@ def test_periodic_report_windows_follow_decree_09() -> None:
 
 
 def test_periodic_report_counts_reports_inside_its_window(engine, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from catalog.review import compute_periodic
-    from catalog.models import ProgressReport
+    from dondoc.catalog.store.reviews import compute_periodic
+    from dondoc.catalog.store.models import ProgressReport
 
     sk01 = actions.find_task(engine, "DM-CDS-2022", "SK01")
     with engine.begin() as conn:  # one report inside June's window (15/5-14/6), one after it

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from catalog.db import engine_for
-from catalog.i18n import set_lang
-from catalog.models import AuditEntry, Extension, ProgressReport, Task
-from catalog.queries import Filter, Reader
+from dondoc.catalog.store.engines import engine_for
+from dondoc.catalog.i18n import set_lang
+from dondoc.catalog.store.models import AuditEntry, Extension, ProgressReport, Task
+from dondoc.catalog.store.queries import Filter, Reader
 from tests.cli import FIXTURES, dondoc
 from tests.tui_support import add_ledger_and_reviews, copy_seed, make_app, settle
 
@@ -273,7 +273,7 @@ async def test_error_from_a_worker_is_shown_and_app_survives(seed_url: str) -> N
 
 
 async def test_refreshes_when_the_database_changes(seed_url: str) -> None:
-    from catalog import actions
+    from dondoc.catalog.store import actions
 
     app = make_app(seed_url)
     async with app.run_test(size=(150, 42)) as pilot:

@@ -13,7 +13,7 @@ import pytest
 from pytest_textual_snapshot import SVGImageExtension
 from textual.widgets import Input
 
-from catalog.i18n import set_lang
+from dondoc.catalog.i18n import set_lang
 from tests.tui_support import SNAP_SIZE, add_ledger_and_reviews, copy_seed, make_app, settle
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from catalog.workdays import SHIPPED_OVERRIDES, WorkCalendar
+from dondoc.catalog.rules.workdays import SHIPPED_OVERRIDES, WorkCalendar
 
 D = dt.date
 

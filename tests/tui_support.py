@@ -12,8 +12,8 @@ from sqlalchemy import insert
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed, WorkerState
 
-from catalog.db import engine_for
-from catalog.models import Delivery, Review, Target, TargetActual, Task
+from dondoc.catalog.store.engines import engine_for
+from dondoc.catalog.store.models import Delivery, Review, Target, TargetActual, Task
 
 SNAP_SIZE = (150, 42)
 UTC = dt.timezone.utc
@@ -31,7 +31,7 @@ def copy_seed(seed_home: Path, dest: Path) -> str:
 
 
 def make_app(url: str, as_of: dt.date = dt.date(2023, 3, 1), **kw: Any):  # type: ignore[no-untyped-def]
-    from tui.app import DondocApp
+    from dondoc.tui.app.app import DondocApp
 
     kw.setdefault("refresh_seconds", 0)
     kw.setdefault("db_label", DB_LABEL)

@@ -1,0 +1,342 @@
+"""Reading and checking catalog files into rows ready for the store.
+
+Nothing here touches the database: `dondoc catalog validate` runs this alone, and the
+loader writes what it returns only when it returned no error at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import orjson
+from pydantic import ValidationError
+
+from dondoc.catalog.rules import deadline as dl
+from dondoc.catalog.i18n import DondocError, InputError, lang, t, type_phrase
+from dondoc.catalog.files.schema import PlanFile, TaskSpec, UnitsFile
+from dondoc.catalog.rules.units import UnitEntry, UnitIndex
+from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
+from dondoc.catalog.files.yamlio import LineDict, line_of, read_yaml
+
+# Columns a catalog file decides; everything else on a task (progress reported since,
+# extensions, snoozes) belongs to the running system and survives a reload.
+TASK_FILE_COLUMNS = (
+    "section", "title", "category", "lead_code", "coordinators", "deadline_text",
+    "deadline_inferred", "deadline_kind", "deadline_start", "deadline_due", "rrule",
+    "rrule_start", "rrule_until", "deliverable", "budget_vnd", "funding_source", "stage",
+    "policy", "note", "declared_state", "declared_completed_on", "declared_progress",
+)
+# Where a row stands in its file is not what it says: moving it is not a change.
+UNHASHED = ("source_line", "file_path")
+# A plan's first recurring occurrence is at least this long after it is issued, so that a
+# yearly report is not due the day after a plan signed on 30 December.
+FIRST_OCCURRENCE_GRACE = dt.timedelta(days=30)
+
+
+def content_hash(row: dict[str, Any]) -> str:
+    content = {k: v for k, v in row.items() if k not in UNHASHED}
+    return hashlib.sha1(orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
+
+
+@dataclass
+class PlanBundle:
+    plan: dict[str, Any]
+    tasks: list[dict[str, Any]]
+    targets: list[dict[str, Any]]
+    file: str
+
+
+@dataclass
+class Catalog:
+    units: list[dict[str, Any]] = field(default_factory=list)
+    plans: list[PlanBundle] = field(default_factory=list)
+    errors: list[InputError] = field(default_factory=list)
+
+    @property
+    def task_count(self) -> int:
+        return sum(len(p.tasks) for p in self.plans)
+
+    @property
+    def target_count(self) -> int:
+        return sum(len(p.targets) for p in self.plans)
+
+
+def catalog_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    return [path]
+
+
+def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputError]:
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        line = line_of(data, loc)
+        fieldname = ".".join(str(p) for p in loc if not isinstance(p, int)) or "?"
+        if err["type"] == "missing":
+            out.append(InputError(label, line, "field.missing", field=fieldname))
+        elif err["type"] == "extra_forbidden":
+            out.append(InputError(label, line, "field.extra", field=fieldname))
+        else:
+            vi, en = type_phrase(err["type"], err["msg"])
+            out.append(InputError(label, line, "field.type", field=fieldname, expected=vi,
+                                  expected_en=en))
+    return out
+
+
+def _field_line(data: Any, *loc: Any) -> int | None:
+    return line_of(data, loc)
+
+
+def read_catalog(path: Path, known_units: list[dict[str, Any]] | None = None,
+                 calendar: WorkCalendar | None = None,
+                 progress: Callable[[int], None] | None = None) -> Catalog:
+    """Read every file under path; collect every error rather than stop at the first."""
+    calendar = calendar or default_calendar()
+    cat = Catalog()
+    label_root = path
+    if not path.exists():
+        cat.errors.append(InputError(str(path), None, "file.missing"))
+        return cat
+    files = catalog_files(path)
+    if not files:
+        cat.errors.append(InputError(str(path), None, "file.empty_dir"))
+        return cat
+
+    unit_docs: list[tuple[str, Any, UnitsFile]] = []
+    plan_docs: list[tuple[str, Any, PlanFile]] = []
+    for file in files:
+        label = str(file if file.is_absolute() or label_root.is_absolute() else file)
+        try:
+            data = read_yaml(file, label)
+        except InputError as exc:
+            cat.errors.append(exc)
+            continue
+        if isinstance(data, dict) and "units" in data:
+            model: type[UnitsFile] | type[PlanFile] = UnitsFile
+        elif isinstance(data, dict) and "plan" in data:
+            model = PlanFile
+        else:
+            cat.errors.append(InputError(label, getattr(data, "line", 1) or 1, "file.not_catalog"))
+            continue
+        try:
+            parsed = model.model_validate(data)
+        except ValidationError as exc:
+            cat.errors.extend(_pydantic_errors(exc, data, label))
+            continue
+        if isinstance(parsed, UnitsFile):
+            unit_docs.append((label, data, parsed))
+        else:
+            plan_docs.append((label, data, parsed))
+        if progress:
+            progress(1)
+
+    index = _build_unit_index(cat, unit_docs, known_units or [])
+    seen_plans: dict[str, str] = {}
+    for label, data, parsed in plan_docs:
+        where = f"{label}:{_field_line(data, 'plan', 'code')}"
+        if parsed.plan.code in seen_plans:
+            cat.errors.append(InputError(label, _field_line(data, "plan", "code"), "field.dup_plan",
+                                         code=parsed.plan.code, first=seen_plans[parsed.plan.code]))
+            continue
+        seen_plans[parsed.plan.code] = where
+        bundle = _read_plan(cat, label, data, parsed, index, calendar)
+        if bundle:
+            cat.plans.append(bundle)
+    return cat
+
+
+def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
+                      known_units: list[dict[str, Any]]) -> UnitIndex:
+    index = UnitIndex()
+    file_codes: set[str] = set()
+    for row in known_units:
+        index.add(UnitEntry(row["code"], row["name"], row.get("province"), "database"),
+                  row.get("aliases") or [])
+    first_seen: dict[str, str] = {}
+    for label, data, parsed in unit_docs:
+        for i, spec in enumerate(parsed.units):
+            line = _field_line(data, "units", i, "code")
+            if spec.code in first_seen:
+                cat.errors.append(InputError(label, line, "field.dup_unit", code=spec.code,
+                                             first=first_seen[spec.code]))
+                continue
+            first_seen[spec.code] = f"{label}:{line}"
+            file_codes.add(spec.code)
+            index.add(UnitEntry(spec.code, spec.name, spec.province, f"{label}:{line}"),
+                      spec.aliases)
+    for key, codes in index.ambiguous_within_province():
+        if not set(codes) & file_codes:
+            continue  # the database's own business, not this load's
+        entry = index.units[codes[-1]]
+        file, _, line = entry.origin.rpartition(":")
+        cat.errors.append(InputError(file or entry.origin, int(line) if line.isdigit() else None,
+                                     "field.ambiguous_alias", alias=key, units=", ".join(codes)))
+
+    for label, data, parsed in unit_docs:
+        for i, spec in enumerate(parsed.units):
+            refs = {}
+            for fieldname in ("parent", "successor"):
+                ref = getattr(spec, fieldname)
+                if ref is None:
+                    refs[fieldname] = None
+                    continue
+                code = _resolve(cat, index, ref, spec.province, label,
+                                _field_line(data, "units", i, fieldname), fieldname)
+                refs[fieldname] = code
+            row = {
+                "code": spec.code, "name": spec.name, "short_name": spec.short_name,
+                "kind": spec.kind, "parent_code": refs["parent"], "aliases": spec.aliases or None,
+                "province": spec.province, "valid_from": spec.valid_from,
+                "valid_to": spec.valid_to, "successor_code": refs["successor"], "note": spec.note,
+            }
+            row["content_hash"] = content_hash(row)
+            cat.units.append(row)
+    return index
+
+
+def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, label: str,
+             line: int | None, fieldname: str) -> str | None:
+    found = index.resolve(ref, province)
+    if isinstance(found, str):
+        return found
+    if found is None:
+        cat.errors.append(InputError(label, line, "field.unknown_unit", field=fieldname, ref=ref))
+    else:
+        cat.errors.append(InputError(label, line, "field.ambiguous_alias", alias=ref,
+                                     units=", ".join(found)))
+    return None
+
+
+def _deadline(cat: Catalog, text: str, label: str, line: int | None,
+              fieldname: str) -> dl.Deadline | None:
+    try:
+        return dl.parse(text)
+    except DondocError as exc:
+        cat.errors.append(InputError(label, line, "field.deadline", field=fieldname,
+                                     problem=str(exc)))
+        return None
+
+
+def _policy(spec: Any) -> dict[str, Any] | None:
+    if spec is None:
+        return None
+    return {k: v for k, v in spec.model_dump().items() if v is not None} or None
+
+
+def _read_plan(cat: Catalog, label: str, data: LineDict, parsed: PlanFile, index: UnitIndex,
+               calendar: WorkCalendar) -> PlanBundle | None:
+    errors_before = len(cat.errors)
+    p = parsed.plan
+    issuer = _resolve(cat, index, p.issuer, None, label, _field_line(data, "plan", "issuer"),
+                      "plan.issuer")
+    province = index.units[issuer].province if issuer else None
+
+    def unit(ref: str | None, *loc: Any, fieldname: str) -> str | None:
+        if ref is None:
+            return None
+        return _resolve(cat, index, ref, province, label, _field_line(data, *loc), fieldname)
+
+    coordinator = unit(p.coordinator, "plan", "coordinator", fieldname="plan.coordinator")
+    horizon = _deadline(cat, p.horizon, label, _field_line(data, "plan", "horizon"), "plan.horizon")
+    if horizon and horizon.due is None:
+        cat.errors.append(InputError(label, _field_line(data, "plan", "horizon"), "field.deadline",
+                                     field="plan.horizon",
+                                     problem=t("deadline.unknown", text=p.horizon)))
+        horizon = None
+    plan_row = {
+        "code": p.code, "title": p.title, "number": p.number, "kind": p.kind,
+        "issuer_code": issuer, "issued_on": p.issued_on, "implements": p.implements or None,
+        "horizon_text": p.horizon,
+        "horizon_start": (horizon.start or p.issued_on) if horizon else None,
+        "horizon_end": horizon.due if horizon else None,
+        "coordinator_code": coordinator, "source": p.source, "notes": p.notes or None,
+        "policy": _policy(p.reminders), "file_path": label,
+    }
+    plan_row["content_hash"] = content_hash(plan_row)
+
+    tasks: list[dict[str, Any]] = []
+    first_line: dict[str, int | None] = {}
+    for i, spec in enumerate(parsed.tasks):
+        line = _field_line(data, "tasks", i)
+        if spec.code in first_line:
+            cat.errors.append(InputError(label, _field_line(data, "tasks", i, "code"),
+                                         "field.dup_task", code=spec.code,
+                                         first=first_line[spec.code]))
+            continue
+        first_line[spec.code] = line
+        row = _task_row(cat, label, data, i, spec, horizon, plan_row, unit, calendar)
+        if row:
+            row["content_hash"] = content_hash({k: row.get(k) for k in TASK_FILE_COLUMNS})
+            row["source_line"] = line
+            tasks.append(row)
+
+    targets: list[dict[str, Any]] = []
+    first_target: dict[str, int | None] = {}
+    for i, spec in enumerate(parsed.targets):
+        line = _field_line(data, "targets", i)
+        if spec.code in first_target:
+            cat.errors.append(InputError(label, _field_line(data, "targets", i, "code"),
+                                         "field.dup_target", code=spec.code,
+                                         first=first_target[spec.code]))
+            continue
+        first_target[spec.code] = line
+        row = {
+            "code": spec.code, "section": spec.section, "area": spec.area,
+            "indicator": spec.indicator, "unit_of_measure": spec.unit_of_measure,
+            "owner_code": unit(spec.owner, "targets", i, "owner", fieldname="owner"),
+            "values": {str(k): v for k, v in sorted(spec.values.items())} or None,
+            "note": spec.note, "source_line": line,
+        }
+        row["content_hash"] = content_hash(row)
+        targets.append(row)
+
+    if len(cat.errors) > errors_before:
+        return None
+    return PlanBundle(plan_row, tasks, targets, label)
+
+
+def _first_occurrence_from(plan_row: dict[str, Any]) -> dt.date | None:
+    if plan_row["issued_on"]:
+        return plan_row["issued_on"] + FIRST_OCCURRENCE_GRACE
+    return plan_row["horizon_start"]
+
+
+def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
+              horizon: dl.Deadline | None, plan_row: dict[str, Any],
+              unit: Callable[..., str | None], calendar: WorkCalendar) -> dict[str, Any] | None:
+    lead = unit(spec.lead, "tasks", i, "lead", fieldname="lead")
+    coordinators = []
+    for j, ref in enumerate(spec.coordinators):
+        code = unit(ref, "tasks", i, "coordinators", j, fieldname="coordinators")
+        if code and code != lead and code not in coordinators:
+            coordinators.append(code)
+    inferred = spec.deadline_inferred
+    if spec.deadline is None:
+        parsed = horizon
+        text = plan_row["horizon_text"]
+        inferred = True
+    else:
+        parsed = _deadline(cat, spec.deadline, label, _field_line(data, "tasks", i, "deadline"),
+                           "deadline")
+        text = spec.deadline
+    if parsed is None:
+        return None
+    recurring = parsed.kind == "recurring"
+    return {
+        "code": spec.code, "section": spec.section, "title": spec.title,
+        "category": spec.category, "lead_code": lead, "coordinators": coordinators or None,
+        "deadline_text": text, "deadline_inferred": inferred, "deadline_kind": parsed.kind,
+        "deadline_start": parsed.start, "deadline_due": parsed.due, "rrule": parsed.rrule,
+        "rrule_start": _first_occurrence_from(plan_row) if recurring else None,
+        "rrule_until": plan_row["horizon_end"] if recurring else None,
+        "deliverable": spec.deliverable, "budget_vnd": spec.budget_vnd,
+        "funding_source": spec.funding, "stage": spec.stage, "policy": _policy(spec.reminders),
+        "note": spec.note, "declared_state": spec.status,
+        "declared_completed_on": spec.completed_on, "declared_progress": spec.progress,
+        "nominal_effective_due": calendar.effective_due(parsed.due) if parsed.due else None,
+    }

@@ -1,0 +1,85 @@
+"""Engines and sessions for SQLite (the embedded default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Engine
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+from dondoc.catalog.store.sqlite_read import MIGRATIONS, head_revision
+from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.settings import database_url
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced, fit for messages and logs."""
+    return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+    cur = dbapi_conn.cursor()
+    # WAL lets the TUI read while a sender writes; foreign keys are off by default in SQLite.
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    url = url or database_url()
+    if url.startswith("sqlite"):
+        path = url.split("///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:  # any driver's failure to connect
+        problem = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise DondocError("db.connect", url=mask_url(url), problem=problem) from None
+    return engine
+
+
+def _current_revision(engine: Engine) -> str | None:
+    if not inspect(engine).has_table("alembic_version"):
+        return None
+    with engine.connect() as conn:
+        return conn.execute(text("select version_num from alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest migration (alembic is imported only when needed)."""
+    if _current_revision(engine) == head_revision():
+        return
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+@lru_cache(maxsize=4)
+def engine_for(url: str | None = None) -> Engine:
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+def session(url: str | None = None) -> "Session":
+    from sqlmodel import Session  # the ORM is for writers; readers stay on plain SQL
+    return Session(engine_for(url or database_url()), expire_on_commit=False)

@@ -1,0 +1,218 @@
+"""The quarterly review (sơ kết quý) of one plan: where each task and each unit stands.
+
+A task is judged as the review sees it on the day after the quarter ends:
+- done        finished on or before its effective due date (hoàn thành đúng hạn)
+- late        finished, but after it (hoàn thành trễ hạn)
+- overdue     not finished and past its effective due date (quá hạn)
+- on_time     not finished, not yet due (đang thực hiện, trong hạn)
+- no_deadline ongoing work without a date (chưa có hạn)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.engine import Engine
+
+from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.store.queries import Filter, Reader, _d
+
+REVIEW_STATUSES = ("done", "late", "overdue", "on_time", "no_deadline")
+_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
+
+
+def parse_quarter(text: str) -> tuple[int, int]:
+    """'2025Q3' -> (2025, 3)."""
+    m = _QUARTER.match(text.strip())
+    if not m:
+        raise DondocError("review.bad_quarter", value=text)
+    return int(m.group(1)), int(m.group(2))
+
+
+def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, 3 * quarter - 2, 1)
+    end = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+           - dt.timedelta(days=1))
+    return start, end
+
+
+def quarter_of(day: dt.date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+
+
+def previous_quarter(day: dt.date) -> str:
+    start, _ = quarter_bounds(day.year, (day.month - 1) // 3 + 1)
+    return quarter_of(start - dt.timedelta(days=1))
+
+
+@dataclass
+class ReviewResult:
+    plan: str
+    title: str
+    period: str
+    start: dt.date
+    end: dt.date
+    heading: str = ""
+    tasks: list[dict[str, Any]] = field(default_factory=list)
+    units: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
+    reports_received: int = 0
+
+    def summary(self) -> dict[str, Any]:
+        return {"plan": self.plan, "period": self.period, "totals": self.totals,
+                "reports_received": self.reports_received, "tasks": len(self.tasks),
+                "units": len(self.units), "targets": len(self.targets)}
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
+_HALF = re.compile(r"^(\d{4})\s*-?\s*[Hh]([12])$")
+_YEAR = re.compile(r"^(\d{4})$")
+_ROMAN = ["I", "II", "III", "IV"]
+
+
+def decree09_window(period: str) -> tuple[dt.date, dt.date, str]:
+    """A periodic report's data window under Decree 09/2019/NĐ-CP, art. 12, and its heading.
+
+    Data run from the 15th of the previous period's last month to the 14th of the period's
+    last month: '2025-06' (monthly), '2025Q2', '2025H1' (6 months) or '2025' (yearly).
+    """
+    text = period.strip()
+    if m := _MONTH.match(text):
+        year, last, label = int(m.group(1)), int(m.group(2)), f"tháng {int(m.group(2))}/{m.group(1)}"
+        months = 1
+    elif m := _QUARTER.match(text):
+        year, q = int(m.group(1)), int(m.group(2))
+        last, months, label = 3 * q, 3, f"quý {_ROMAN[q - 1]}/{year}"
+    elif m := _HALF.match(text):
+        year, h = int(m.group(1)), int(m.group(2))
+        last, months, label = 6 * h, 6, f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
+    elif m := _YEAR.match(text):
+        year, last, months, label = int(m.group(1)), 12, 12, f"năm {m.group(1)}"
+    else:
+        raise DondocError("review.bad_period", value=period)
+    if not 1 <= last <= 12:
+        raise DondocError("review.bad_period", value=period)
+    end = dt.date(year, last, 14)
+    first_month = last - months  # the previous period's last month (0 = last December)
+    start = dt.date(year - (first_month <= 0), (first_month - 1) % 12 + 1, 15)
+    return start, end, f"Báo cáo định kỳ {label}"
+
+
+def compute_review(engine: Engine, plan: str, period: str) -> ReviewResult:
+    year, quarter = parse_quarter(period)
+    start, end = quarter_bounds(year, quarter)
+    return compute_window(engine, plan, f"{year}Q{quarter}", start, end,
+                          f"Sơ kết Quý {_ROMAN[quarter - 1]}/{year}")
+
+
+def compute_periodic(engine: Engine, plan: str, period: str) -> ReviewResult:
+    start, end, heading = decree09_window(period)
+    return compute_window(engine, plan, period.strip(), start, end, heading)
+
+
+def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: dt.date,
+                   heading: str) -> ReviewResult:
+    """Where a plan stands the day after end, and what was reported between start and end."""
+    year = end.year
+    reader = Reader(engine)
+    mark = reader.mark
+    with engine.connect() as conn:
+        row = conn.exec_driver_sql(f"select title from plan where code = {mark}", (plan,)).first()
+        if row is None:
+            raise DondocError("cli.no_plan", code=plan)
+        completed = dict(conn.exec_driver_sql(
+            f"select code, completed_on from task where plan_code = {mark}", (plan,)).all())
+        reports = conn.exec_driver_sql(
+            "select t.code, r.unit_code, r.reported_at, r.progress from progressreport r"
+            f" join task t on t.id = r.task_id where t.plan_code = {mark}", (plan,)).all()
+        targets = conn.exec_driver_sql(
+            "select g.id, g.code, g.area, g.indicator, g.unit_of_measure, g.\"values\", u.name"
+            f" from target g left join unit u on u.code = g.owner_code where g.plan_code = {mark}"
+            " and g.withdrawn_on is null order by g.code", (plan,)).all()
+        actuals = conn.exec_driver_sql(
+            "select a.target_id, a.year, a.value, a.value_text, a.reported_at from targetactual a"
+            f" join target g on g.id = a.target_id where g.plan_code = {mark}"
+            " order by a.reported_at", (plan,)).all()
+
+    result = ReviewResult(plan, row[0], period, start, end, heading)
+    in_quarter = [r for r in reports if start <= _day(r[2]) <= end]
+    result.reports_received = len(in_quarter)
+    reports_by_task: Counter[str] = Counter(r[0] for r in in_quarter)
+    latest_progress: dict[str, int] = {}
+    for code, _unit, when, progress in sorted(reports, key=lambda r: _day(r[2])):
+        if progress is not None and _day(when) <= end:
+            latest_progress[code] = progress
+
+    per_unit: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    # Statuses as they stood on the last day of the quarter, then done split by punctuality.
+    for item in reader.items(Filter(as_of=end + dt.timedelta(days=1), plan=plan)):
+        status = _review_status(item, _d(completed.get(item["task"])))
+        totals[status] += 1
+        unit = item["lead"] or "—"
+        per_unit[unit][status] += 1
+        per_unit[unit]["tasks"] += 1
+        per_unit[unit]["reports"] += reports_by_task.get(item["task"], 0)
+        result.tasks.append({
+            "task": item["task"], "section": item["section"], "title": item["title"],
+            "lead": item["lead"], "deadline_text": item["deadline_text"],
+            "effective_due": item["effective_due"], "status": status,
+            "progress": latest_progress.get(item["task"]),
+            "reports": reports_by_task.get(item["task"], 0)})
+    result.totals = {s: totals.get(s, 0) for s in REVIEW_STATUSES}
+    result.units = sorted(
+        ({"unit": unit, "tasks": c["tasks"], "reports": c["reports"],
+          **{s: c.get(s, 0) for s in REVIEW_STATUSES}} for unit, c in per_unit.items()),
+        key=lambda u: (-u["overdue"], u["unit"]))
+
+    latest: dict[int, tuple[int, Any]] = {}
+    for target_id, a_year, value, value_text, _when in actuals:
+        if a_year <= year:
+            latest[target_id] = (a_year, value if value is not None else value_text)
+    for tid, code, area, indicator, uom, values, owner in targets:
+        values = _values(values)
+        goal_year = min((int(y) for y in values if int(y) >= year), default=None)
+        actual = latest.get(tid)
+        result.targets.append({
+            "target": code, "area": area, "indicator": indicator, "unit_of_measure": uom,
+            "owner": owner, "goal_year": goal_year,
+            "goal": values.get(str(goal_year)) if goal_year else None,
+            "actual_year": actual[0] if actual else None,
+            "actual": actual[1] if actual else None})
+    return result
+
+
+def _review_status(item: dict[str, Any], completed_on: dt.date | None) -> str:
+    status = item["status"]
+    if status == "done":
+        eff = _d(item["effective_due"])
+        if completed_on and eff and completed_on > eff:
+            return "late"
+        return "done"
+    if status == "overdue":
+        return "overdue"
+    if status == "no_deadline":
+        return "no_deadline"
+    return "on_time"
+
+
+def _day(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _values(raw: Any) -> dict[str, Any]:
+    if not raw:
+        return {}
+    if isinstance(raw, (str, bytes)):
+        import orjson
+        return orjson.loads(raw) or {}
+    return dict(raw)

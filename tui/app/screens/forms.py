@@ -1,0 +1,224 @@
+"""Dialogs for the coordinator's actions: confirm, progress, extension, snooze.
+
+Each returns what the person entered (or None/False when cancelled); the app then runs
+the action in a worker. Input is checked here first so a typo is shown in the dialog,
+next to the field, instead of as an error after the fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from dondoc.catalog.i18n import t
+from dondoc.tui.app.i18n import fmt_date, parse_user_date, tr
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes or no before anything that cannot simply be taken back."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", show=False),
+        Binding("n,escape", "answer(False)", show=False),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{tr('form.yes')} (y)", id="yes", variant="primary")
+                yield Button(f"{tr('form.no')} (n)", id="no")
+
+    def on_mount(self) -> None:
+        self.query_one("#yes", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class _Form(ModalScreen[object]):
+    """Labelled inputs, an error line, Save and Cancel; Enter in the last field saves."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+
+    fields: tuple[tuple[str, str, str], ...] = ()  # (id, label key, initial value)
+
+    def __init__(self, title: str, subtitle: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.subtitle = subtitle
+
+    def initial(self) -> dict[str, str]:
+        return {}
+
+    def compose(self) -> ComposeResult:
+        values = self.initial()
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.subtitle, classes="dialog-text")
+            for field_id, label_key, _ in self.fields:
+                yield Label(tr(label_key), classes="field-label")
+                yield Input(values.get(field_id, ""), id=field_id)
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr("form.save"), id="save", variant="primary")
+                yield Button(tr("form.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    def error(self, message: str) -> None:
+        self.query_one("#form-error", Static).update(f"✗ {message}")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.submit()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.submit()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def submit(self) -> None:
+        result = self.collect()
+        if result is not None:
+            self.dismiss(result)
+
+    def collect(self) -> object | None:
+        """The form's checked values, or None after showing what is wrong.
+
+        Every form overrides this (Textual's screen metaclass does not mix with ABCMeta).
+        """
+        raise NotImplementedError(type(self).__name__)
+
+    def date_field(self, field_id: str, required: bool) -> tuple[bool, dt.date | None]:
+        text = self.value(field_id)
+        if not text:
+            if required:
+                self.error(tr("form.need_date"))
+                return False, None
+            return True, None
+        try:
+            return True, parse_user_date(text)
+        except ValueError:
+            self.error(tr("form.bad_date", value=text))
+            return False, None
+
+
+@dataclass(frozen=True)
+class ProgressInput:
+    progress: int | None
+    note: str | None
+
+
+class ProgressScreen(_Form):
+    fields = (("percent", "form.progress.percent", ""), ("note", "form.progress.note", ""))
+
+    def __init__(self, subtitle: str, current: int) -> None:
+        super().__init__(tr("form.progress.title"), subtitle)
+        self.current = current
+
+    def initial(self) -> dict[str, str]:
+        return {"percent": str(self.current)}
+
+    def collect(self) -> ProgressInput | None:
+        text, note = self.value("percent"), self.value("note") or None
+        progress = None
+        if text:
+            try:
+                progress = int(text.rstrip("%").strip())
+            except ValueError:
+                progress = -1
+            if not 0 <= progress <= 100:
+                self.error(tr("form.bad_percent"))
+                return None
+        if progress == self.current and note is None:
+            progress = None
+        if progress is None and note is None:
+            self.error(tr("form.need_something"))
+            return None
+        return ProgressInput(progress, note)
+
+
+@dataclass(frozen=True)
+class ExtensionInput:
+    new_due: dt.date
+    reason: str | None
+    approved_by: str | None
+
+
+class ExtensionScreen(_Form):
+    fields = (("new_due", "form.extension.new_due", ""), ("reason", "form.extension.reason", ""),
+              ("approved_by", "form.extension.approved_by", ""))
+
+    def __init__(self, subtitle: str, current_due: dt.date | None) -> None:
+        current = tr("form.extension.current", due=fmt_date(current_due) or "—")
+        super().__init__(tr("form.extension.title"), f"{subtitle}\n{current}")
+        self.current_due = current_due
+
+    def collect(self) -> ExtensionInput | None:
+        ok, new_due = self.date_field("new_due", required=True)
+        if not ok or new_due is None:
+            return None
+        if self.current_due is not None and new_due <= self.current_due:
+            self.error(t("action.extension_not_later", new=new_due.strftime("%d/%m/%Y"),
+                         current=self.current_due.strftime("%d/%m/%Y")))
+            return None
+        return ExtensionInput(new_due, self.value("reason") or None,
+                              self.value("approved_by") or None)
+
+
+@dataclass(frozen=True)
+class SnoozeInput:
+    until: dt.date | None
+
+
+class SnoozeScreen(_Form):
+    fields = (("until", "form.snooze.until", ""),)
+
+    def __init__(self, subtitle: str, current: dt.date | None, as_of: dt.date) -> None:
+        super().__init__(tr("form.snooze.title"), subtitle)
+        self.current = current
+        self.as_of = as_of
+
+    def initial(self) -> dict[str, str]:
+        return {"until": self.current.strftime("%d/%m/%Y") if self.current else ""}
+
+    def collect(self) -> SnoozeInput | None:
+        ok, until = self.date_field("until", required=False)
+        if not ok:
+            return None
+        if until is not None and until < self.as_of:
+            self.error(t("action.snooze_past", until=until.strftime("%d/%m/%Y")))
+            return None
+        return SnoozeInput(until)

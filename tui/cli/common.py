@@ -1,0 +1,82 @@
+"""What every command module shares: the Typer app, option types, date and engine helpers.
+
+Command modules (tui/cmd_*.py) import heavy libraries (Prefect, Textual, Apprise) inside
+their command functions only, so that registering them costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Optional
+
+import typer
+
+from dondoc.catalog.i18n import DondocError, set_lang
+from dondoc.catalog.settings import today
+
+app = typer.Typer(help="dondoc: đôn đốc thực hiện kế hoạch (follow up government plans).",
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output for scripts.")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The world as of this day (YYYY-MM-DD).")]
+PlanOpt = Annotated[Optional[str], typer.Option("--plan", help="Plan code.")]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Unit code, name or alias.")]
+
+
+class BadInput(Exception):
+    """Already reported on stderr; exit with status 2."""
+
+
+@app.callback()
+def _global(lang: Annotated[Optional[str], typer.Option(
+        "--lang", help="vi (default) or en; also DONDOC_LANG.")] = None) -> None:
+    if lang:
+        set_lang(lang)
+
+
+def parse_date(value: str | None) -> dt.date:
+    """A YYYY-MM-DD option, or today in Vietnam when absent."""
+    if value is None:
+        return today()
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise DondocError("cli.bad_date", value=value) from None
+
+
+def engine():  # type: ignore[no-untyped-def]
+    """The database engine, migrated to the newest schema."""
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.settings import database_url
+    return engine_for(database_url())
+
+
+def reader():  # type: ignore[no-untyped-def]
+    """The catalog's questions; on a current SQLite database without SQLAlchemy at all."""
+    from dondoc.catalog.store.sqlite_read import read_engine
+    from dondoc.catalog.store.queries import Reader
+    from dondoc.catalog.settings import database_url
+    return Reader(read_engine(database_url()) or engine())
+
+
+def resolve_unit(rdr, ref: str) -> str:  # type: ignore[no-untyped-def]
+    """A unit code from --unit, refusing unknown and ambiguous names."""
+    found = rdr.find_unit(ref)
+    if found is None:
+        raise DondocError("cli.no_unit", ref=ref)
+    if isinstance(found, list):
+        raise DondocError("cli.ambiguous_unit", ref=ref, units=", ".join(sorted(found)))
+    return found
+
+
+def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None):  # type: ignore[no-untyped-def]
+    """A query Filter from command options, refusing unknown plans and units."""
+    from dondoc.catalog.store.queries import Filter
+
+    day = parse_date(as_of)
+    unit_code = None
+    if plan and not rdr.plan_exists(plan):
+        raise DondocError("cli.no_plan", code=plan)
+    if unit:
+        unit_code = resolve_unit(rdr, unit)
+    return Filter(as_of=day, plan=plan, unit=unit_code)

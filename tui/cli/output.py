@@ -1,0 +1,100 @@
+"""Printing results: JSON for scripts (streamed, so a million rows fit), tables for people."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Iterable
+
+import orjson
+
+from dondoc.catalog.i18n import lang, status_label
+
+_OPTS = orjson.OPT_NON_STR_KEYS
+
+
+def print_json(value: Any) -> None:
+    sys.stdout.buffer.write(orjson.dumps(value, option=_OPTS | orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.flush()
+
+
+def stream_json_array(items: Iterable[Any], batch: int = 2048) -> int:
+    """Write a JSON array a batch at a time; return how many elements were written."""
+    out = sys.stdout.buffer
+    count = 0
+    chunk: list[Any] = []
+
+    def flush() -> None:
+        # One dumps call per batch; its brackets are replaced by the array's own.
+        body = orjson.dumps(chunk, option=_OPTS)[1:-1]
+        out.write((b"[\n" if count == len(chunk) else b",\n") + body)
+        chunk.clear()
+
+    for item in items:
+        chunk.append(item)
+        count += 1
+        if len(chunk) >= batch:
+            flush()
+    if chunk:
+        flush()
+    out.write(b"\n]\n" if count else b"[]\n")
+    out.flush()
+    return count
+
+
+def error_line(text: str) -> None:
+    sys.stderr.write(text.rstrip("\n") + "\n")
+
+
+STATUS_STYLE = {
+    "overdue": ("bold red", "✗"),
+    "due_soon": ("yellow", "!"),
+    "not_due": ("", "·"),
+    "done": ("green", "✓"),
+    "no_deadline": ("dim", "–"),
+}
+
+HEADERS = {
+    "plan": ("Kế hoạch", "Plan"),
+    "task": ("Mã", "Code"),
+    "section": ("Mục", "Section"),
+    "title": ("Nhiệm vụ", "Task"),
+    "lead": ("Chủ trì", "Lead"),
+    "deadline_text": ("Thời hạn", "Deadline"),
+    "effective_due": ("Hạn thực tế", "Effective due"),
+    "status": ("Trạng thái", "Status"),
+    "days_overdue": ("Số ngày quá hạn", "Days overdue"),
+}
+
+
+def header(key: str) -> str:
+    vi, en = HEADERS[key]
+    return en if lang() == "en" else vi
+
+
+def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(show_lines=False, expand=False)
+    for key in ("plan", "task", "title", "lead", "deadline_text", "effective_due", "status",
+                "days_overdue"):
+        table.add_column(header(key), overflow="fold",
+                         max_width=50 if key == "title" else None)
+    count = 0
+    for item in items:
+        count += 1
+        if count > limit:
+            continue
+        style, glyph = STATUS_STYLE[item["status"]]
+        status = f"[{style}]{glyph} {status_label(item['status'])}[/]" if style else \
+            f"{glyph} {status_label(item['status'])}"
+        table.add_row(item["plan"], item["task"], item["title"], item["lead"] or "",
+                      item["deadline_text"] or "", item["effective_due"] or "", status,
+                      str(item["days_overdue"] or ""))
+    console = Console()
+    console.print(table)
+    if count > limit:
+        more = count - limit
+        console.print(f"… {more} more (--json for all)" if lang() == "en"
+                      else f"… còn {more} dòng nữa (dùng --json để xem hết)")
+    return count

@@ -1,0 +1,135 @@
+"""`dondoc remind`, `dondoc digest` and `dondoc deliveries`: reminders that reach the units.
+
+    dondoc remind [--as-of DATE] [--dry-run] [--plan CODE] [--workers N] --json
+    dondoc digest [--as-of DATE] [--dry-run] [--workers N] --json
+    dondoc deliveries [--failed] [--plan CODE] [--limit N] --json
+
+Contacts: an Apprise YAML file named by DONDOC_APPRISE_CONFIG (tags = unit codes; ``${VAR}``
+references are read from the environment). Without it, every message goes to the outbox
+($DONDOC_HOME/outbox, one JSON file per message). Apprise is imported only by the commands
+that send; `deliveries` only reads the ledger.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Any, Callable, Iterator, Optional
+
+import typer
+
+from dondoc.catalog.i18n import DondocError, lang, t
+from dondoc.tui.cli.common import AsOfOpt, JsonOpt, PlanOpt, app, engine, parse_date
+from dondoc.tui.cli.output import print_json, stream_json_array
+
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="Messages sent at once (1-256).")]
+
+
+@contextmanager
+def _progress(label: str, quiet: bool) -> Iterator[tuple[Callable[[int], None] | None,
+                                                         Callable[[int], None] | None]]:
+    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
+    if quiet or not sys.stderr.isatty():
+        yield None, None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task(label, total=None)
+    with bar:
+        yield (lambda n: bar.advance(task, n)), (lambda total: bar.update(task, total=total))
+
+
+def _check(plan: str | None, workers: int) -> None:
+    if not 1 <= workers <= 256:
+        raise DondocError("remind.bad_workers", value=workers)
+    if plan:
+        from dondoc.catalog.store.queries import Reader
+        if not Reader(engine()).plan_exists(plan):
+            raise DondocError("cli.no_plan", code=plan)
+
+
+def _print(report: Any, as_json: bool) -> None:
+    if as_json:
+        print_json(report.as_json())
+        return
+    c = report.counts
+    day = report.as_of.isoformat()
+    if report.dry_run:
+        print(t("remind.summary_dry", as_of=day, would=c.get("would_send", 0),
+                already=c.get("already_sent", 0)))
+    else:
+        print(t("remind.summary", as_of=day, sent=c.get("sent", 0), retry=c.get("retry", 0),
+                failed=c.get("failed", 0), already=c.get("already_sent", 0)))
+    for d in report.deliveries[:200]:
+        status = d["status"]
+        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {d.get('subject') or ''}")
+        if d.get("error"):
+            print(f"             {d['error']}")
+    if len(report.deliveries) > 200:
+        print(f"  … {len(report.deliveries) - 200}" + (" more (--json for all)" if lang() == "en"
+                                                       else " dòng nữa (dùng --json để xem hết)"))
+    if report.unrouted:
+        units = sorted(report.unrouted)
+        print(t("remind.unrouted", n=len(units), units=", ".join(units[:20])
+                + (" …" if len(units) > 20 else "")))
+
+
+@app.command("remind")
+def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
+           workers: WorkersOpt = 16, as_json: JsonOpt = False) -> None:
+    """Send the reminders due on the as-of day (before, on and after each deadline)."""
+    day = parse_date(as_of)
+    _check(plan, workers)
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import sweep
+
+    targets = load_targets()
+    with _progress("Nhắc việc" if lang() == "vi" else "Reminders", dry_run) as (advance, total):
+        report = sweep(engine(), day, targets, plan=plan, dry_run=dry_run, lang=lang(),
+                       workers=workers, progress=advance, on_total=total)
+    _print(report, as_json)
+
+
+@app.command("digest")
+def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOpt = 16,
+           as_json: JsonOpt = False) -> None:
+    """Send each unit its weekly digest: its overdue and due-soon tasks (once per ISO week)."""
+    day = parse_date(as_of)
+    _check(None, workers)
+    from dondoc.tasks.notify import load_targets
+    from dondoc.tasks.remind import digest as run_digest
+
+    targets = load_targets()
+    with _progress("Tổng hợp tuần" if lang() == "vi" else "Digests", dry_run) as (advance, total):
+        report = run_digest(engine(), day, targets, dry_run=dry_run, lang=lang(),
+                            workers=workers, progress=advance, on_total=total)
+    _print(report, as_json)
+
+
+@app.command("deliveries")
+def deliveries(failed: Annotated[bool, typer.Option(
+                   "--failed", help="Only failed ones (to retry, or given up).")] = False,
+               plan: PlanOpt = None,
+               limit: Annotated[Optional[int], typer.Option("--limit", help="At most N rows.")] = None,
+               as_json: JsonOpt = False) -> None:
+    """The reminder ledger, newest first: what was sent, when, to whom, and what failed."""
+    from dondoc.catalog.store.ledger import rows
+
+    if plan:
+        _check(plan, 1)
+    items = rows(engine(), failed_only=failed, plan=plan, limit=limit)
+    if as_json:
+        stream_json_array(items)
+        return
+    count = 0
+    for r in items:
+        count += 1
+        print(f"{r['status']:<10} {r['attempts']:>2} {r['unit'] or '':<16} {r['rule']:<16} "
+              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {r['subject'] or r['key']}")
+        if r["error"]:
+            print(f"{'':14}{r['error']}")
+    if not count:
+        print("(trống)" if lang() == "vi" else "(empty)")

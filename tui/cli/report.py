@@ -1,0 +1,138 @@
+"""`dondoc report submit`: a unit reports progress on a task, or a target's actual figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dondoc.catalog.i18n import DondocError
+from dondoc.tui.cli.common import JsonOpt, app, engine, parse_date
+from dondoc.tui.cli.output import print_json
+
+report_app = typer.Typer(help="Báo cáo tiến độ (progress reports).", no_args_is_help=True)
+app.add_typer(report_app, name="report")
+
+
+_WHAT_VI = {"task": "nhiệm vụ", "target": "chỉ tiêu"}
+
+
+def _one(rows: list[tuple[Any, ...]], what: str, ref: str, plan: str | None) -> tuple[Any, ...]:
+    if len(rows) == 1:
+        return rows[0]
+    if not rows:
+        raise DondocError("report.not_found", what=what, what_vi=_WHAT_VI[what],
+                          ref=ref if not plan else f"{plan}/{ref}")
+    raise DondocError("report.ambiguous", what=what, what_vi=_WHAT_VI[what], ref=ref,
+                      plans=", ".join(sorted(str(r[1]) for r in rows)))
+
+
+def _find(conn: Any, what: str, plan: str | None, ref: str) -> tuple[int, str, str]:
+    """(id, plan code, code) of a live task or target named 'CODE' or 'PLAN/CODE'."""
+    if plan is None and "/" in ref:
+        plan, ref = ref.rsplit("/", 1)
+    table, live = {"task": ("task", "state <> 'withdrawn'"),
+                   "target": ("target", "withdrawn_on is null")}[what]
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"select id, plan_code, code from {table} where code = {mark} and {live}"
+    args: tuple[Any, ...] = (ref,)
+    if plan:
+        sql += f" and plan_code = {mark}"
+        args += (plan,)
+    row = _one(conn.exec_driver_sql(sql, args).all(), what, ref, plan)
+    return int(row[0]), str(row[1]), str(row[2])
+
+
+def resolve_task(plan: str | None, ref: str) -> tuple[int, str, str]:
+    with engine().connect() as conn:
+        return _find(conn, "task", plan, ref)
+
+
+@report_app.command("submit")
+def submit(
+    task: Annotated[Optional[str], typer.Option("--task", help="Task code (or PLAN/CODE).")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="Target code (or PLAN/CODE).")] = None,
+    plan: Annotated[Optional[str], typer.Option("--plan", help="Plan code, where codes repeat.")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="Reporting unit (code, name, alias).")] = None,
+    progress: Annotated[Optional[int], typer.Option("--progress", help="Percent done, 0-100.")] = None,
+    note: Annotated[Optional[str], typer.Option("--note")] = None,
+    difficulties: Annotated[Optional[str], typer.Option("--difficulties", help="Khó khăn, vướng mắc.")] = None,
+    proposals: Annotated[Optional[str], typer.Option("--proposals", help="Đề xuất, kiến nghị.")] = None,
+    extension_to: Annotated[Optional[str], typer.Option("--extension-to", help="Ask for a new due date.")] = None,
+    occurrence: Annotated[Optional[str], typer.Option("--occurrence", help="For a recurring duty: which due date this answers (default: the current one).")] = None,
+    done: Annotated[bool, typer.Option("--done", help="The task is finished.")] = False,
+    year: Annotated[Optional[int], typer.Option("--year", help="With --target: the year of the figure.")] = None,
+    value: Annotated[Optional[str], typer.Option("--value", help="With --target: the actual figure.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a unit's progress report on a task, or a target's actual figure for a year."""
+    if (task is None) == (target is None):
+        raise DondocError("report.task_or_target")
+    unit_code = None
+    if unit:
+        from dondoc.catalog.store.queries import Reader
+        from dondoc.tui.cli.common import resolve_unit
+        unit_code = resolve_unit(Reader(engine()), unit)
+    result = (_submit_target(target, plan, year, value, note, unit_code) if target
+              else _submit_task(task, plan, unit_code, progress, note, difficulties, proposals,
+                                extension_to, occurrence, done))
+    if as_json:
+        print_json(result)
+    else:
+        print(f"Đã ghi nhận báo cáo: {result}")
+
+
+def _submit_task(ref: str | None, plan: str | None, unit_code: str | None, progress: int | None,
+                 note: str | None, difficulties: str | None, proposals: str | None,
+                 extension_to: str | None, occurrence: str | None, done: bool) -> dict[str, Any]:
+    from dondoc.catalog.store import actions
+    from dondoc.catalog.store.queries import Filter, Reader
+
+    assert ref is not None
+    task_id, plan_code, code = resolve_task(plan, ref)
+    eng = engine()
+    occ: dt.date | None = parse_date(occurrence) if occurrence else None
+    kind = None
+    if occ is None:
+        # A recurring duty's report answers its current occurrence (overdue or next).
+        for item in Reader(eng).items(Filter(as_of=parse_date(None), plan=plan_code)):
+            if item["task"] == code:
+                kind = item["kind"]
+                if kind == "recurring" and item["due"]:
+                    occ = dt.date.fromisoformat(item["due"])
+                break
+    result = actions.record_progress(
+        eng, task_id, progress=100 if done and progress is None else progress, note=note,
+        unit_code=unit_code, occurrence=occ, difficulties=difficulties, proposals=proposals,
+        extension_requested_to=parse_date(extension_to) if extension_to else None)
+    if done:
+        actions.mark_done(eng, task_id)
+    return {"plan": plan_code, "task": code, "progress": result.after.get("progress"),
+            "occurrence": occ.isoformat() if occ else None, "done": done,
+            "extension_requested_to": extension_to, "audit_id": result.audit_id}
+
+
+def _submit_target(ref: str, plan: str | None, year: int | None, value: str | None,
+                   note: str | None, unit_code: str | None) -> dict[str, Any]:
+    from dondoc.catalog.store.models import AuditEntry, TargetActual, utcnow
+
+    if year is None or value is None:
+        raise DondocError("report.target_needs_year_value")
+    number: float | None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = None
+    eng = engine()
+    with eng.begin() as conn:
+        tid, plan_code, code = _find(conn, "target", plan, ref)
+        now = utcnow()
+        conn.execute(TargetActual.__table__.insert().values(
+            target_id=tid, year=year, value=number, value_text=None if number is not None else value,
+            unit_code=unit_code, reported_at=now, note=note))
+        conn.execute(AuditEntry.__table__.insert().values(
+            at=now, actor=None, action="target.actual", entity="target",
+            entity_key=f"{plan_code}/{code}", before=None,
+            after={"year": year, "value": value, "unit": unit_code}, undone=False))
+    return {"plan": plan_code, "target": code, "year": year, "value": number if number is not None else value}

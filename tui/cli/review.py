@@ -1,0 +1,194 @@
+"""`dondoc review schedule|status`: administrators schedule quarterly reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Optional
+
+import typer
+
+from dondoc.catalog.i18n import DondocError
+from dondoc.tui.cli.common import JsonOpt, PlanOpt, app, engine
+from dondoc.tui.cli.output import print_json
+
+review_app = typer.Typer(help="Sơ kết quý (quarterly reviews).", no_args_is_help=True)
+app.add_typer(review_app, name="review")
+
+REVIEW_FLOW = "quarterly-review"
+REVIEW_DEPLOYMENT = "quarterly-review"
+# A scheduled review that has not started this long after its time was missed.
+MISSED_AFTER = dt.timedelta(hours=1)
+
+
+def _parse_at(value: str) -> dt.datetime:
+    """'2025-10-06 08:00' in Vietnam time, as an aware datetime."""
+    import pendulum
+    try:
+        return pendulum.parse(value.strip(), tz="Asia/Ho_Chi_Minh", strict=False)
+    except Exception:
+        raise DondocError("review.bad_time", value=value) from None
+
+
+async def ensure_review_deployment(client: Any) -> Any:
+    """The deployment that review runs belong to (created on first use, like prefect.yaml)."""
+    from prefect.exceptions import ObjectNotFound
+
+    from dondoc.flows.review import quarterly_review
+    from dondoc.flows.deployments import WORK_POOL, _parameter_schema, ensure_work_pool
+
+    try:
+        return await client.read_deployment_by_name(f"{REVIEW_FLOW}/{REVIEW_DEPLOYMENT}")
+    except ObjectNotFound:
+        pass
+    await ensure_work_pool(client, WORK_POOL)
+    flow_id = await client.create_flow_from_name(REVIEW_FLOW)
+    await client.create_deployment(
+        flow_id=flow_id, name=REVIEW_DEPLOYMENT, tags=["dondoc", "review"],
+        description="Sơ kết quý một kế hoạch (quarterly review of one plan)",
+        work_pool_name=WORK_POOL, entrypoint="dondoc.flows.review.quarterly_review",
+        parameter_openapi_schema=_parameter_schema(quarterly_review))
+    return await client.read_deployment_by_name(f"{REVIEW_FLOW}/{REVIEW_DEPLOYMENT}")
+
+
+def _check_prefect() -> None:
+    from dondoc.catalog.settings import prefect_api_url
+    from dondoc.tui.cli.sync import use_prefect_env
+    from dondoc.flows.runtime import healthy
+
+    use_prefect_env()
+    if not healthy(prefect_api_url()):
+        raise DondocError("prefect.unreachable", url=prefect_api_url())
+
+
+@review_app.command("schedule")
+def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
+             quarter: Annotated[str, typer.Option("--quarter", help="e.g. 2025Q3")],
+             at: Annotated[str, typer.Option("--at", help='e.g. "2025-10-06 08:00" (Vietnam time)')],
+             as_json: JsonOpt = False) -> None:
+    """Schedule a plan's quarterly review as a flow run; scheduling it twice gives one run."""
+    import asyncio
+
+    from dondoc.catalog.store.queries import Reader
+    from dondoc.catalog.store.reviews import parse_quarter
+
+    year, q = parse_quarter(quarter)
+    period = f"{year}Q{q}"
+    when = _parse_at(at)
+    if not Reader(engine()).plan_exists(plan):
+        raise DondocError("cli.no_plan", code=plan)
+    _check_prefect()
+
+    async def run() -> Any:
+        from prefect.client.orchestration import get_client
+        from prefect.states import Scheduled
+
+        async with get_client() as client:
+            dep = await ensure_review_deployment(client)
+            return await client.create_flow_run_from_deployment(
+                dep.id, parameters={"plan": plan, "quarter": period},
+                name=f"sơ kết {plan} {period}",
+                state=Scheduled(scheduled_time=when), tags=["dondoc", "review", f"plan:{plan}"],
+                idempotency_key=f"review:{plan}:{period}")
+
+    flow_run = asyncio.run(run())
+    _record_scheduled(plan, period, when, str(flow_run.id))
+    scheduled = flow_run.expected_start_time or when
+    result = {"plan": plan, "quarter": period, "flow_run_id": str(flow_run.id),
+              "flow_run_name": flow_run.name,
+              "scheduled_at": scheduled.astimezone(dt.timezone(dt.timedelta(hours=7))).isoformat()}
+    if as_json:
+        print_json(result)
+    else:
+        print(f"Đã lên lịch sơ kết {period} của {plan} lúc {result['scheduled_at']} "
+              f"(flow run {flow_run.name})")
+
+
+def _record_scheduled(plan: str, period: str, when: dt.datetime, run_id: str) -> None:
+    from sqlalchemy import select, update
+
+    from dondoc.catalog.store.models import Review
+    table = Review.__table__
+    with engine().begin() as conn:
+        row = conn.execute(select(table.c.id, table.c.status).where(
+            (table.c.plan_code == plan) & (table.c.period == period))).first()
+        if row is None:
+            conn.execute(table.insert().values(
+                plan_code=plan, period=period, scheduled_at=when, status="scheduled",
+                flow_run_id=run_id, created_at=dt.datetime.now(dt.timezone.utc)))
+        elif row.status != "done":
+            conn.execute(update(table).where(table.c.id == row.id).values(
+                scheduled_at=when, flow_run_id=run_id, status="scheduled"))
+
+
+@review_app.command("status")
+def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
+    """Each review: scheduled, running, done, missed or failed, with its numbers."""
+    rows = review_rows(plan)
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        print("Chưa có kỳ sơ kết nào.")
+    for r in rows:
+        totals = (r.get("summary") or {}).get("totals") or {}
+        print(f"{r['plan']} {r['quarter']}: {r['status']} {r['scheduled_at'] or ''} "
+              + " ".join(f"{k}={v}" for k, v in totals.items()))
+
+
+def review_rows(plan: Optional[str] = None) -> list[dict[str, Any]]:
+    """Reviews from the database, their state brought up to date from Prefect if it answers."""
+    from sqlalchemy import select
+
+    from dondoc.catalog.store.models import Review
+    table = Review.__table__
+    query = select(table).order_by(table.c.plan_code, table.c.period)
+    if plan:
+        query = query.where(table.c.plan_code == plan)
+    with engine().connect() as conn:
+        rows = [dict(r._mapping) for r in conn.execute(query)]
+    states = _flow_run_states([r["flow_run_id"] for r in rows if r["flow_run_id"]])
+    now = dt.datetime.now(dt.timezone.utc)
+    out = []
+    for r in rows:
+        state = states.get(r["flow_run_id"] or "")
+        scheduled = r["scheduled_at"]
+        if scheduled is not None and scheduled.tzinfo is None:
+            scheduled = scheduled.replace(tzinfo=dt.timezone.utc)
+        status = r["status"]
+        if status != "done" and state:
+            status = {"COMPLETED": "done", "RUNNING": "running", "PENDING": "running",
+                      "FAILED": "failed", "CRASHED": "failed", "CANCELLED": "cancelled",
+                      "CANCELLING": "cancelled"}.get(state, status)
+        if status == "scheduled" and scheduled and now - scheduled > MISSED_AFTER:
+            status = "missed"
+        summary = r["summary"] or {}
+        out.append({"plan": r["plan_code"], "quarter": r["period"], "status": status,
+                    "scheduled_at": scheduled.isoformat() if scheduled else None,
+                    "flow_run_id": r["flow_run_id"], "report": r["report_path"],
+                    "totals": summary.get("totals"),
+                    "reports_received": summary.get("reports_received")})
+    return out
+
+
+def _flow_run_states(ids: list[str]) -> dict[str, str]:
+    if not ids:
+        return {}
+    from dondoc.catalog.settings import prefect_api_url
+    from dondoc.tui.cli.sync import use_prefect_env
+    from dondoc.flows.runtime import healthy
+
+    use_prefect_env()
+    if not healthy(prefect_api_url(), timeout=1.0):
+        return {}
+    import asyncio
+    from uuid import UUID
+
+    async def run() -> dict[str, str]:
+        from prefect.client.orchestration import get_client
+        from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+        async with get_client() as client:
+            runs = await client.read_flow_runs(flow_run_filter=FlowRunFilter(
+                id=FlowRunFilterId(any_=[UUID(i) for i in ids])))
+            return {str(r.id): r.state.type.value for r in runs if r.state}
+
+    return asyncio.run(run())
