@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -53,7 +52,8 @@ class ActionResult:
 
 def default_actor() -> str:
     """Who acts: DONDOC_ACTOR, else the login name."""
-    actor = os.environ.get("DONDOC_ACTOR")
+    from dondoc.catalog.settings import settings
+    actor = settings().actor
     if actor:
         return actor
     try:

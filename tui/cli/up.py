@@ -98,8 +98,8 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not start
 
 def _external_prefect() -> bool:
     """A Prefect server the user pointed at: use it, start none."""
-    import os
-    return bool(os.environ.get("PREFECT_API_URL"))
+    from dondoc.catalog.settings import settings
+    return settings().external_prefect
 
 
 def _changes(summary: dict[str, dict[str, int]]) -> str:
