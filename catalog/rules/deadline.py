@@ -238,12 +238,12 @@ P_DATE_RANGE = re.compile(
     r"(?:\btu )?(?:ngay )?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*" + Y
     + r"\s*(?:-|den|toi)\s*(?:het )?(?:ngay )?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*" + Y)
 P_QUARTER_RANGE = re.compile(
-    r"(?:\btu )?quy " + Q + r"((?:\s*(?:-|,|den(?: het)?|toi|va)\s*(?:quy )?" + Q[:-1]
+    r"(?:\btu )?quy " + Q + r"((?:(?:\s*(?:-|den(?: het)?|toi|va)\s*|\s+)(?:quy )?" + Q[:-1]
     + r"))+)" + SEP + Y)
 P_QUARTER_SPAN = re.compile(
     r"(?:\btu )?quy " + Q + SEP + Y + r"\s*(?:-|den(?: het)?|toi)\s*(?:quy )?" + Q + SEP + Y)
 P_MONTH_RANGE = re.compile(
-    r"(?:\btu )?thang (\d{1,2})((?:\s*(?:-|,|den(?: het)?|toi|va)\s*(?:thang )?\d{1,2})+)"
+    r"(?:\btu )?thang (\d{1,2})((?:(?:\s*(?:-|den(?: het)?|toi|va)\s*|\s+)(?:thang )?\d{1,2})+)"
     + SEP + Y)
 P_MONTH_SPAN = re.compile(
     r"(?:\btu )?thang (\d{1,2})" + SEP + Y + r"\s*(?:-|den(?: het)?|toi)\s*(?:thang )?(\d{1,2})"
@@ -404,9 +404,10 @@ def _quarter_window(year: int, quarter: int) -> tuple[pendulum.Date, pendulum.Da
     return pendulum.Date(year, first_month, 1), _last_day(year, first_month + 2)
 
 
-def _contiguous(numbers: list[int], text: str) -> tuple[int, int]:
+def _contiguous(numbers: list[int], joins: str, text: str) -> tuple[int, int]:
     """First and last of a run like 4-6 or II và III; a gap or a reversal is refused."""
-    if len(numbers) == 2 or all(b == a + 1 for a, b in zip(numbers, numbers[1:])):
+    is_range = len(numbers) == 2 and re.search(r"-|den|toi", joins)
+    if is_range or all(b == a + 1 for a, b in zip(numbers, numbers[1:])):
         if numbers[-1] > numbers[0]:
             return numbers[0], numbers[-1]
     raise DeadlineError("deadline.bad_range", text=text)
@@ -584,7 +585,7 @@ _QUARTER_TOKEN = re.compile(r"(?<![a-z])(?:[ivxl1|]+y?|\d)(?![a-z])")
 def _b_quarter_range(m: re.Match[str], original: str, ctx: Context) -> Deadline:
     numbers = [_roman(m.group(1), original)] + [
         _roman(tok, original) for tok in _QUARTER_TOKEN.findall(m.group(2))]
-    a, b = _contiguous(numbers, original)
+    a, b = _contiguous(numbers, m.group(2), original)
     year = _year(m.group(4))
     return Deadline(original, "period", _quarter_window(year, a)[0], _quarter_window(year, b)[1])
 
@@ -599,7 +600,7 @@ def _b_quarter_span(m: re.Match[str], original: str, ctx: Context) -> Deadline:
 
 def _b_month_range(m: re.Match[str], original: str, ctx: Context) -> Deadline:
     numbers = [_month(m.group(1))] + [_month(x) for x in re.findall(r"\d+", m.group(2))]
-    a, b = _contiguous(numbers, original)
+    a, b = _contiguous(numbers, m.group(2), original)
     year = _year(m.group(3))
     return Deadline(original, "period", pendulum.Date(year, a, 1), _last_day(year, b))
 
