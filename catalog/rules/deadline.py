@@ -300,7 +300,12 @@ def carries_date(tokens: list[str], i: int) -> bool:
         return after in ("num", "time", "pos")
     if kind == "time":  # two time words side by side are a place name: "Việt Nam năm 2023"
         return before in ("num", "pos") or after in ("num", "pos")
-    return before in ("num", "time") or after in ("num", "time")
+    # A position word that ends the phrase ("... cuối") places the deadline before it.
+    return (before in ("num", "time") or after in ("num", "time")
+            or (i + 1 == len(tokens) and tokens[i] in _PLACING))
+
+
+_PLACING = frozenset({"hang", "moi", "dau", "cuoi", "giua"})
 
 
 def _leftover(s: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
