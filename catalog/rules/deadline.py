@@ -308,18 +308,16 @@ def carries_date(tokens: list[str], i: int) -> bool:
 _PLACING = frozenset({"hang", "moi", "dau", "cuoi", "giua"})
 
 
-def _leftover(s: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans of the tokens outside `spans` that carry a date (empty: read whole)."""
+def _carriers(s: str) -> list[tuple[int, int]]:
+    """Spans of the tokens that carry a date, wherever they are."""
     found = list(_TOKEN.finditer(s))
     tokens = [m.group() for m in found]
-    out = []
-    for i, m in enumerate(found):
-        a, b = m.span()
-        if any(x <= a and b <= y for x, y in spans):
-            continue
-        if carries_date(tokens, i):
-            out.append((a, b))
-    return out
+    return [m.span() for i, m in enumerate(found) if carries_date(tokens, i)]
+
+
+def _leftover(carriers: list[tuple[int, int]], spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The carriers outside `spans` (empty: the phrase was read whole)."""
+    return [(a, b) for a, b in carriers if not any(x <= a and b <= y for x, y in spans)]
 
 
 def _merge(spans: list[tuple[int, int]], s: str) -> list[tuple[int, int]]:
@@ -729,6 +727,7 @@ def parse(text: str, anchor: dt.date | None = None,
     s = fold(original)
     ctx = Context(anchor, add_working_days)
     best: list[tuple[int, int]] | None = None
+    carriers = _carriers(s)
     for pattern, build, bounded in CONSTRUCTS:
         m = pattern.search(s)
         if m is None:
@@ -738,7 +737,7 @@ def parse(text: str, anchor: dt.date | None = None,
         if bounded:
             extra, first, last = _bounds(s, m.span())
             spans += extra
-        rest = _leftover(s, spans)
+        rest = _leftover(carriers, spans)
         if rest:
             if best is None or len(rest) < len(best):
                 best = rest
