@@ -213,13 +213,22 @@ def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, lab
 
 
 def _deadline(cat: Catalog, text: str, label: str, line: int | None,
-              fieldname: str) -> dl.Deadline | None:
+              fieldname: str, anchor: dt.date | None = None,
+              calendar: WorkCalendar | None = None) -> dl.Deadline | None:
     try:
-        return dl.parse(text)
+        return dl.parse(text, anchor, calendar.add_working_days if calendar else None)
     except DondocError as exc:
         cat.errors.append(InputError(label, line, "field.deadline", field=fieldname,
                                      problem=str(exc)))
         return None
+
+
+def _unreadable(text: str, anchor: dt.date | None, calendar: WorkCalendar) -> bool:
+    try:
+        dl.parse(text, anchor, calendar.add_working_days)
+    except DondocError:
+        return True
+    return False
 
 
 def _policy(spec: Any) -> dict[str, Any] | None:
@@ -306,6 +315,14 @@ def _first_occurrence_from(plan_row: dict[str, Any]) -> dt.date | None:
     return plan_row["horizon_start"]
 
 
+def _recurrence_start(plan_row: dict[str, Any], parsed: dl.Deadline) -> dt.date | None:
+    # "từ năm 2024 trở đi" in a plan of 2022 starts in 2024, not at the plan's first grace.
+    first = _first_occurrence_from(plan_row)
+    if parsed.start and (first is None or parsed.start > first):
+        return parsed.start
+    return first
+
+
 def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
               horizon: dl.Deadline | None, plan_row: dict[str, Any],
               unit: Callable[..., str | None], calendar: WorkCalendar) -> dict[str, Any] | None:
@@ -320,9 +337,14 @@ def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
         parsed = horizon
         text = plan_row["horizon_text"]
         inferred = True
+    elif inferred and _unreadable(spec.deadline, plan_row["issued_on"], calendar):
+        # Marked deadline_inferred: the document's words are kept for people to read, and
+        # the plan's horizon stands in until someone rewrites them in the grammar.
+        parsed = horizon
+        text = spec.deadline
     else:
         parsed = _deadline(cat, spec.deadline, label, _field_line(data, "tasks", i, "deadline"),
-                           "deadline")
+                           "deadline", plan_row["issued_on"], calendar)
         text = spec.deadline
     if parsed is None:
         return None
@@ -332,8 +354,9 @@ def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
         "category": spec.category, "lead_code": lead, "coordinators": coordinators or None,
         "deadline_text": text, "deadline_inferred": inferred, "deadline_kind": parsed.kind,
         "deadline_start": parsed.start, "deadline_due": parsed.due, "rrule": parsed.rrule,
-        "rrule_start": _first_occurrence_from(plan_row) if recurring else None,
-        "rrule_until": plan_row["horizon_end"] if recurring else None,
+        "rrule_start": _recurrence_start(plan_row, parsed) if recurring else None,
+        # An explicit end ("hằng năm đến năm 2025") wins; otherwise the plan's horizon.
+        "rrule_until": (parsed.until or plan_row["horizon_end"]) if recurring else None,
         "deliverable": spec.deliverable, "budget_vnd": spec.budget_vnd,
         "funding_source": spec.funding, "stage": spec.stage, "policy": _policy(spec.reminders),
         "note": spec.note, "declared_state": spec.status,

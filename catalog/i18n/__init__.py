@@ -39,6 +39,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "năm {year} nằm ngoài khoảng cho phép (1990-2100)",
         "year {year} is outside the supported range (1990-2100)",
     ),
+    # deadline language: a phrase is read whole or refused
+    "deadline.partly": (
+        "không hiểu hết thời hạn «{text}»: không đọc được phần «{rest}»",
+        "cannot read the whole deadline «{text}»: «{rest}» was not understood",
+    ),
+    "deadline.bad_range": (
+        "khoảng thời gian trong «{text}» không liền mạch hoặc kết thúc trước khi bắt đầu",
+        "the range in «{text}» has a gap or ends before it starts",
+    ),
+    "deadline.uneven_days": (
+        "«{text}»: các ngày trong năm phải cùng số ngày (ví dụ 10/6 và 10/12); hãy tách thành nhiều nhiệm vụ",
+        "«{text}»: the dates in a year must share their day number (e.g. 10/6 and 10/12); split the task",
+    ),
+    "deadline.needs_anchor": (
+        "«{text}» tính từ ngày ban hành kế hoạch, nhưng chưa biết ngày đó",
+        "«{text}» counts from the plan's date, which is not known here",
+    ),
+    # user dates (--as-of, --between, --extension-to, --at, forms)
+    "date.bad": (
+        "ngày «{value}» không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd)",
+        "invalid date «{value}» (use dd/mm/yyyy or yyyy-mm-dd)",
+    ),
+    "date.read_as": (
+        "đã hiểu «{value}» là ngày {date}",
+        "read «{value}» as {date}",
+    ),
     # files
     "file.missing": ("không tìm thấy tệp hoặc thư mục", "no such file or directory"),
     "file.not_utf8": (

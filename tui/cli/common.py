@@ -18,7 +18,7 @@ app = typer.Typer(help="dondoc: đôn đốc thực hiện kế hoạch (follow 
                   no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output for scripts.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The world as of this day (YYYY-MM-DD).")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The world as of this day (dd/mm/yyyy or yyyy-mm-dd).")]
 PlanOpt = Annotated[Optional[str], typer.Option("--plan", help="Plan code.")]
 UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Unit code, name or alias.")]
 
@@ -35,13 +35,16 @@ def _global(lang: Annotated[Optional[str], typer.Option(
 
 
 def parse_date(value: str | None) -> dt.date:
-    """A YYYY-MM-DD option, or today in Vietnam when absent."""
+    """A dd/mm/yyyy or yyyy-mm-dd option, or today in Vietnam when absent; a day read from
+    something ambiguous (3/4) is said on stderr."""
+    from dondoc.catalog.rules.dates import parse_user_date
+
     if value is None:
         return today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise DondocError("cli.bad_date", value=value) from None
+    day, note = parse_user_date(value, today())
+    if note:
+        typer.echo(note, err=True)
+    return day
 
 
 def engine():  # type: ignore[no-untyped-def]
