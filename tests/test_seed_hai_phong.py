@@ -54,7 +54,7 @@ def test_files_are_nfc(path: Path) -> None:
 
 def test_units_all_in_hai_phong_with_unique_aliases() -> None:
     units = _yaml(UNITS_FILE)["units"]
-    assert len(units) == 24
+    assert len(units) == 59  # 24 named by the documents, 35 members of their groups
     seen: set[str] = set()
     for unit in units:
         assert unit["code"].startswith("HP-")
@@ -284,3 +284,27 @@ def test_nq03_overdue(seed_home: Path) -> None:
     assert "BC-V.3.c" in late
     assert "NV-V.3.a" not in late
     assert len(late) == 43
+
+
+# ---------------------------------------------------------------------------- assignments
+
+
+def test_groups_list_their_members() -> None:
+    units = {u["code"]: u for u in _yaml(UNITS_FILE)["units"]}
+    assert len(units["HP-UBND-QH"]["members"]) == 15  # 7 quận, 8 huyện in 2021-2022
+    assert "HP-STTTT" in units["HP-SBN"]["members"]
+    assert units["HP-SBN-DP"]["members"] == ["HP-SBN", "HP-UBND-QH"]
+    for code, unit in units.items():
+        if unit.get("members"):
+            assert unit["kind"] == "nhom", code
+            assert "thành viên" in unit["note"].lower(), code  # where the list comes from
+
+
+def test_a_department_holds_the_own_plan_duty_through_its_group(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    # 74/KH-UBND V.5.a: every sở, ngành and quận, huyện writes its own plan by April 2022.
+    held = assignments_of(seed_home, KH74, "NV-V.5.a")
+    assert ("HP-STTTT", "lead", "HP-SBN-DP") in held
+    assert ("HP-H-BACHLONGVI", "lead", "HP-SBN-DP") in held
+    assert len({u for u, role, _ in held if role == "lead"}) == 35
