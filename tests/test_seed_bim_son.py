@@ -159,7 +159,8 @@ def test_named_units_in_tasks(tasks):
     assert tasks["NV-IV.1.4"]["lead"] == "Mặt trận Tổ quốc và các đoàn thể chính trị - xã hội thị xã Bỉm Sơn"
     assert tasks["NV-IV.1.1"]["lead"] == "Các cấp ủy đảng, chính quyền thị xã Bỉm Sơn"
     assert tasks["NV-IV.6.2"]["coordinators"] == ["Sở Thông tin và Truyền thông tỉnh Thanh Hóa"]
-    assert "Các sở, ban, ngành cấp tỉnh Thanh Hóa" in tasks["NV-IV.2.1"]["coordinators"]
+    # The provincial departments receive a proposal: they are not partners.
+    assert tasks["NV-IV.2.1"]["coordinators"] == []
     assert "OCOP" in tasks["NV-IV.2.3"]["title"]
     assert "Vnedu" in tasks["NV-IV.4.GD1"]["title"]
 
