@@ -338,3 +338,11 @@ def test_validate_prints_the_disagreement(db_url: str, home: Path, tmp_path: Pat
     assert result.code == 0  # a warning, not an error: the load will let the file win
     warning = [ln for ln in result.err.splitlines() if "cảnh báo" in ln]
     assert len(warning) == 1 and "groups-plan.yaml:" in warning[0] and "DM-VHTT" in warning[0]
+
+
+def test_seed_figures(seed_home: Path) -> None:
+    """The seed catalog after the errata: unassigned is a state of its own, groups expanded."""
+    from tests.seed_support import seed_figures
+
+    assert seed_figures(seed_home) == {"tasks": 281, "unassigned": 153, "group_led": 33,
+                                       "assignments": 1233}

@@ -229,3 +229,14 @@ def test_unit_registry(units_doc):
     assert "Văn phòng UBND thị xã" in units["BS-VPHDNDUBND"]["aliases"]
     assert "Phòng Giáo dục" in units["BS-PGDDT"]["aliases"]
     assert units["BS-XAPHUONG"]["kind"] == "nhom"
+
+
+def test_errata_assignments(seed_home):
+    from tests.seed_support import assignments_of
+
+    # VI.1: cấp ủy, chính quyền and MTTQ, đoàn thể lead together.
+    held = assignments_of(seed_home, PLAN, "NV-VI.1")
+    assert ("BS-MTTQ", "lead", "BS-MTTQ-DT") in held and ("BS-UBND", "lead", "BS-CUCQ") in held
+    # Party-side tasks the document gives nobody are not UBND thị xã's: chưa giao.
+    for code in ("NV-III.3.2", "NV-IV.3.1", "NV-IV.3.3", "NV-IV.3.4"):
+        assert assignments_of(seed_home, PLAN, code) == set(), code

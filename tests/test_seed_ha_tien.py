@@ -275,3 +275,37 @@ def test_thidua_overdue_early_2024(seed_home: Path) -> None:
     assert "TK-IV.4.d" not in overdue
     assert "KT-IV.2.c" not in overdue
     assert "NV-III.1" not in overdue
+
+
+# ---------------------------------------------------------------------------- assignments
+
+
+def test_errata_joint_leads_and_partners(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    for code in ("NV-IV.6.a", "NV-IV.6.d", "BC-IV.6.d", "BC-IV.6.d.dx"):
+        held = assignments_of(seed_home, CDS, code)
+        assert ("HT-P-DONGHO", "lead", "HT-UBND-XP") in held, code
+        assert ("HT-VHTT", "lead", "HT-CQBNDT") in held, code
+        assert not [r for r in held if r[1] == "coordinator"], code
+    # IV.3.c directs the telecom companies: nobody works alongside.
+    assert assignments_of(seed_home, CDS, "NV-IV.3.c") == {("HT-VP", "lead", None)}
+    thidua = {t["code"]: t for t in _yaml(THIDUA_FILE)["tasks"]}
+    assert thidua["NV-VI.3"]["lead"] == [
+        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "các đoàn thể chính trị - xã hội"]
+    assert ("HT-HND", "lead", "HT-DTCTXH") in assignments_of(seed_home, THIDUA, "NV-VI.3")
+    assert ("HT-X-TIENHAI", "coordinator", "HT-UBND-XP") in assignments_of(
+        seed_home, THIDUA, "NV-VI.2.b")
+    assert ("HT-TNMT", "coordinator", "HT-DVLQ") in assignments_of(seed_home, THIDUA, "NV-VI.5")
+
+
+def test_errata_unassigned_and_award_procedure(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    tasks = _tasks(seed_home, THIDUA)
+    for n in range(1, 9):  # section III names nobody: chưa giao
+        assert tasks[f"NV-III.{n}"]["lead"] is None
+        assert assignments_of(seed_home, THIDUA, f"NV-III.{n}") == set()
+    assert tasks["NV-V.3.b"]["lead"] == NOIVU
+    assert {u for u, role, _ in assignments_of(seed_home, THIDUA, "NV-V.3.c") if role == "lead"} \
+        == {"HT-BTDKT", "HT-NV", "HT-VHTT"}
