@@ -234,6 +234,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không kết nối được máy chủ Prefect tại {url}; hãy chạy `dondoc up` trước",
         "cannot reach the Prefect server at {url}; run `dondoc up` first",
     ),
+    # assignments: joint leads, groups and their members, assigning from the app
+    "field.members_not_group": (
+        "trường «members»: chỉ đơn vị loại «nhom» mới có thành viên (đơn vị «{code}»)",
+        "field «members»: only a unit of kind «nhom» has members (unit «{code}»)",
+    ),
+    "field.member_cycle": (
+        "trường «members»: nhóm chứa lại chính nó ({chain})",
+        "field «members»: a group contains itself ({chain})",
+    ),
+    "assign.lead_disagrees": (
+        "cảnh báo: trường «lead»: tệp giao chủ trì {task} cho {file_leads}, còn ứng dụng đã giao"
+        " cho {app_leads}; khi nạp, tệp được ưu tiên",
+        "warning: field «lead»: the file gives {task} to {file_leads} while the app assigned"
+        " {app_leads}; on load the file wins",
+    ),
+    "assign.unknown_unit": ("không có đơn vị «{ref}»", "no unit «{ref}»"),
+    "assign.catalog_lead": (
+        "nhiệm vụ {task} đã có đơn vị chủ trì theo văn bản ({leads}); hãy sửa tệp kế hoạch",
+        "task {task} already has its lead from the document ({leads}); edit the plan file",
+    ),
+    "assign.no_change": (
+        "phân công của nhiệm vụ {task} không thay đổi", "the assignments of task {task} are unchanged",
+    ),
+    "assign.no_assignment": (
+        "đơn vị «{unit}» không được giao nhiệm vụ {task}", "unit «{unit}» is not assigned task {task}",
+    ),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -105,12 +105,31 @@ def catalog_validate(path: Annotated[Optional[Path], typer.Argument()] = None,
                      as_json: JsonOpt = False) -> None:
     """Check plan files and unit registries: exit 0, or 2 with file:line: message lines."""
     cat = _read(path or shipped_plans_dir(), with_db=False)
+    _warn_app_assignments(cat)
     counts = {"plans": len(cat.plans), "tasks": cat.task_count, "targets": cat.target_count,
               "units": len(cat.units)}
     if as_json:
         print_json({"valid": True, **counts})
     else:
         print(t("cli.valid", **counts))
+
+
+def _warn_app_assignments(cat) -> None:  # type: ignore[no-untyped-def]
+    """Warn where a file names a lead for a task the app assigned (the file wins on load).
+
+    Only against a database that exists already: validating must not create one."""
+    from dondoc.catalog.settings import database_url
+    from dondoc.catalog.store.assignments import lead_disagreements
+
+    url = database_url()
+    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
+        return
+    try:
+        warnings = lead_disagreements(engine(), cat)
+    except DondocError:  # no database to compare with: the files alone are valid
+        return
+    for warning in warnings:
+        error_line(warning.render())
 
 
 @catalog_app.command("load")
