@@ -311,12 +311,9 @@ def _task_lines(task: DraftTask) -> list[str]:
 def _scalar(value: str) -> str:
     """One YAML scalar on one line, quoted only when YAML needs it."""
     text = yaml.safe_dump(value, allow_unicode=True, width=1 << 20, default_flow_style=True)
-    text = text.strip()
-    if text.endswith("\n..."):
-        text = text[:-4]
-    if text.endswith("..."):
-        text = text[:-3].rstrip()
-    return text
+    if text.endswith("\n...\n"):  # the end-of-document marker of a lone plain scalar
+        text = text[:-5]
+    return text.strip()
 
 
 # ------------------------------------------------------------------- cells to references
