@@ -139,6 +139,7 @@ class DraftPlan:
     skipped: list[dict[str, Any]] = field(default_factory=list)
     issuer_code: str | None = None
     issuer_candidates: list[str] = field(default_factory=list)
+    horizon_text: str | None = None  # the document's own, when it names one
 
     # ------------------------------------------------------------ resolving
 
@@ -193,7 +194,10 @@ class DraftPlan:
         return bool(rep["unresolved_units"] or rep["unreadable_deadlines"])
 
     def horizon(self) -> str:
-        """The latest year any deadline reaches; else the year named in the title or issued."""
+        """The document's own horizon; else the latest year any deadline reaches; else the
+        year named in the title or issued."""
+        if self.horizon_text:
+            return self.horizon_text
         years: list[int] = []
         for task in self.tasks:
             if task.deadline and task.deadline_ok:
