@@ -22,7 +22,7 @@ from dondoc.catalog.rules import deadline as dl
 
 _ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                  "ix": 9, "x": 10}
-ROMAN_HEAD = re.compile(r"^\s*([IVXLl1|]{1,5})\s*[.,:]\s*(\S.*)$")
+ROMAN_HEAD = re.compile(r"^\s*([IVXLl1|vx]{1,5})\s*[.,:]\s*(\S.*)$")  # "Iv." is IV
 DOTTED_HEAD = re.compile(r"^\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s+(\S.*)$")
 NUMBER_HEAD = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(\S.*)$")
 LETTER_HEAD = re.compile(r"^\s*([a-eghik-nđ¢])\s*\)\s*(\S.*)$")
@@ -118,7 +118,8 @@ def split_items(text: str) -> list[Item]:
             line = "1." + line.split(".", 1)[1]  # the scan's "l. Tăng cường" is item 1
         m = ROMAN_HEAD.match(line)
         r = _roman(m.group(1)) if m else None
-        if m and r and _mostly_upper(m.group(2)):
+        if m and r and _mostly_upper(m.group(2)) and not m.group(1)[0].islower() \
+                and len(m.group(2)) > 3:
             roman, number, letter_prev = r, "", ""
             area = dl.fold(m.group(2))
             current = Item(roman, 1, m.group(2), area=area)
@@ -169,21 +170,31 @@ def split_items(text: str) -> list[Item]:
             current.parent_head = owner.head  # type: ignore[attr-defined]
             items.append(current)
             continue
-        prev = (current.lines[-1] if current.lines else current.head) if current else ""
-        ends = not current or not current.lines or prev.rstrip().endswith((".", ":", ";"))
-        if current is not None and paragraph and ends and line[:1].isupper() and (
-                current.level == 2 or (current.level == 3 and DOTTED_HEAD.match(
-                    f"{current.section.split('.', 1)[-1]} x") is not None)
-                or getattr(current, "paragraph_of", None) is not None):
+        if current is not None and paragraph and line[:1].isupper() and _splits(current):
             owner = getattr(current, "paragraph_of", None) or current
-            owner.children += 1
-            current = Item(owner.section, 4, line, area=area)
-            current.paragraph_of = owner  # type: ignore[attr-defined]
-            items.append(current)
-            continue
+            if owner is current:
+                # The first paragraph after a numbered heading; a numbered sentence
+                # (ending with a full stop) just goes on.
+                heading = len(owner.text.split()) <= 60 and not owner.text.rstrip().endswith(".")
+            else:
+                heading = current.text.rstrip().endswith((".", ":", ";"))
+            if heading:
+                owner.children += 1
+                current = Item(owner.section, 4, line, area=area)
+                current.paragraph_of = owner  # type: ignore[attr-defined]
+                items.append(current)
+                continue
         if current is not None:
             current.lines.append(line)
     return items
+
+
+def _splits(item: Item) -> bool:
+    """Whether a blank line in this item may start a task of its own."""
+    if getattr(item, "paragraph_of", None) is not None:
+        return True
+    return item.level == 2 or (item.level == 3 and item.section.count(".") == 2
+                               and item.section.rsplit(".", 1)[1].isdigit())
 
 
 def _child(parents: dict[str, Item], key: str) -> None:
