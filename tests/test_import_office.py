@@ -84,6 +84,8 @@ def test_problems_are_marked_and_exit_3(tmp_path: Path, home: Path) -> None:
     assert lead_line.strip().startswith("lead:") and "# CẦN XEM:" in lead_line
     deadline_line = next(ln for ln in text.splitlines() if "khi nào có kinh phí" in ln)
     assert deadline_line.strip().startswith("# deadline:") and "CẦN XEM" in deadline_line
+    # A cell naming two lead units gives a list.
+    assert tasks_of(out / "HP-TEST.yaml")["NV-3"]["lead"] == ["HP-STTTT", "HP-SNV"]
     # The scan-damaged quarter ("Quý lV") is still a deadline.
     assert tasks_of(out / "HP-TEST.yaml")["NV-2"]["deadline"] == "Quý lV/2022"
     assert "cần người xem" in result.err
