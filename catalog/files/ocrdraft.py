@@ -163,11 +163,15 @@ def split_items(text: str) -> list[Item]:
         if m and current is not None and current.level > 1:
             # Each bullet is a task of its own in the hand-made catalogs, under the same
             # section; the item it hangs from becomes their heading.
-            owner = current if current.level < 4 else parents.get("~bullets-owner", current)
-            owner.children += 1
-            current = Item(owner.section, 4, m.group(1), area=area)
-            parents["~bullets-owner"] = owner
-            current.parent_head = owner.head  # type: ignore[attr-defined]
+            owner = parents.get("~bullets-owner") or getattr(current, "paragraph_of", None) \
+                or current
+            section = owner.section
+            if owner.level == 4:
+                owner = None  # a bullet after a bullet: a sibling, never a child
+            else:
+                owner.children += 1
+                parents["~bullets-owner"] = owner
+            current = Item(section, 4, m.group(1), area=area)
             items.append(current)
             continue
         if current is not None and paragraph and line[:1].isupper() and _splits(current):
