@@ -29,7 +29,7 @@ LETTER_HEAD = re.compile(r"^\s*([a-eghik-nđ¢])\s*\)\s*(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 BULLET = re.compile(r"^\s*[-–—~+•*]\s*(\S.*)$")
 TASK_SECTIONS = ("nhiem vu", "giai phap", "to chuc thuc hien", "trach nhiem", "phan cong",
-                 "noi dung")
+                 "noi dung", "tien do")
 TARGET_SECTIONS = ("muc tieu", "chi tieu")
 
 _Q = r"quy\s*([ivx1l|]{1,4}|\d)"
@@ -80,7 +80,7 @@ def area_has(area: str, words: tuple[str, ...]) -> bool:
             return True
         n = len(word)
         for i in range(0, max(1, len(letters) - n + 1)):
-            if SequenceMatcher(None, word, letters[i:i + n + 1]).ratio() >= 0.8:
+            if SequenceMatcher(None, word, letters[i:i + n + 1]).ratio() >= 0.7:
                 return True
     return False
 
@@ -173,6 +173,12 @@ def split_items(text: str) -> list[Item]:
                 parents["~bullets-owner"] = owner
             current = Item(section, 4, m.group(1), area=area)
             items.append(current)
+            continue
+        if current is not None and current.level == 1 and not current.lines \
+                and _mostly_upper(line):
+            # A Roman heading set on two lines: its second line names the area too.
+            current.head = f"{current.head} {line}"
+            area = current.area = dl.fold(current.head)
             continue
         if current is not None and paragraph and line[:1].isupper() and _splits(current):
             owner = getattr(current, "paragraph_of", None) or current
