@@ -272,8 +272,9 @@ def _meta(text: str, registry: Registry) -> tuple[str | None, dt.date | None, st
     folded_head = " ".join(dl.fold(ln) for ln in head_lines[:12])
     number = None
     # Only the lines above the title: the "Căn cứ" lines cite other documents' numbers.
+    # The scan reads the slash of "KH/TU" as an "I".
     top = " ".join(dl.fold(ln) for ln in head_lines[:5])
-    m = re.search(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*[-/ ]\s*([a-z]{2,6})\b",
+    m = re.search(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*(?:[-/ ]|i(?=tu|ub))\s*([a-z]{2,6})\b",
                   top)
     if m:
         number = f"{m.group(1)}/{m.group(2).upper()}-{m.group(3).upper()}"
