@@ -48,6 +48,7 @@ DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 LEAD_BEFORE = re.compile(r"\bchu tri\b")
 COORD_AFTER = re.compile(r"\bphoi hop(?: voi)?\b")
+_TITLE_WORD = re.compile(r"(ke hoach|nghi quyet|chuong trinh)( hanh dong)?")
 PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 YEAR = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
 
@@ -273,7 +274,8 @@ def _meta(text: str, registry: Registry) -> tuple[str | None, dt.date | None, st
     number = None
     # Only the lines above the title: the "Căn cứ" lines cite other documents' numbers.
     # The scan reads the slash of "KH/TU" as an "I".
-    top = " ".join(dl.fold(ln) for ln in head_lines[:5])
+    title_at = next((i for i, ln in enumerate(head_lines) if _TITLE_WORD.fullmatch(dl.fold(ln))), 5)
+    top = " ".join(dl.fold(ln) for ln in head_lines[:min(title_at, 5)])
     m = re.search(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*(?:[-/ ]|i(?=tu|ub))\s*([a-z]{2,6})\b",
                   top)
     if m:
@@ -301,7 +303,7 @@ def _meta(text: str, registry: Registry) -> tuple[str | None, dt.date | None, st
             break
     title = None
     for i, ln in enumerate(head_lines):
-        if re.fullmatch(r"(ke hoach|nghi quyet|chuong trinh)( hanh dong)?", dl.fold(ln)):
+        if _TITLE_WORD.fullmatch(dl.fold(ln)):
             parts = []
             for nxt in head_lines[i + 1:i + 4]:
                 f = dl.fold(nxt)
