@@ -46,8 +46,9 @@ DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bhang thang\b"), "hằng tháng"),
     (re.compile(r"\b(?:hang|moi) nam\b|\bdinh ky (?:hang )?nam\b"), "hằng năm"),
 )
-LEAD_BEFORE = re.compile(r"\bchu tri\b")
-COORD_AFTER = re.compile(r"\bphoi hop(?: voi)?\b")
+# In the consonant skeleton: "chủ trì" is "ch tr", "phối hợp" is "ph hp".
+LEAD_BEFORE = re.compile(r"\bch tr\b")
+COORD_AFTER = re.compile(r"\bph hp\b")
 _TITLE_WORD = re.compile(r"(ke hoach|nghi quyet|chuong trinh)( hanh dong)?")
 PERCENT = re.compile(r"(\d{1,3}(?:[.,]\d+)?)\s*%")
 YEAR = re.compile(r"(?<!\d)(20[1-4]\d)(?!\d)")
@@ -103,7 +104,7 @@ def split_items(text: str) -> list[Item]:
     area = ""
     current: Item | None = None
     parents: dict[str, Item] = {}
-    gap = page = False  # a blank line / a page number since the last text line
+    gap = page = recipients = False  # a blank line / a page number since the last text line
     for raw in text.splitlines():
         line = raw.strip()
         if not line:
@@ -112,6 +113,15 @@ def split_items(text: str) -> list[Item]:
         if PAGE_NUMBER.match(line):
             page = True
             continue
+        folded_line = dl.fold(line)
+        if re.match(r"^noi nhan\b", folded_line):
+            recipients = True  # the recipients and the signature hold no task...
+            current = None
+            continue
+        if recipients:
+            if not (folded_line.startswith("phu luc") or ROMAN_HEAD.match(line)):
+                continue
+            recipients = False  # ...but an appendix may follow them
         # A blank line inside a numbered heading's body starts a new paragraph, which the
         # hand-made catalogs take as a task of its own; a page break does not.
         paragraph, gap, page = gap and not page, False, False
@@ -216,25 +226,57 @@ def _child(parents: dict[str, Item], key: str) -> None:
 # ------------------------------------------------------------------- units and deadlines
 
 
+_SO = re.compile(r"\bs[&¢e6o]{1,2}(?=\s)")
+
+
+def skeleton(folded: str) -> str:
+    """The consonants of folded text, word by word: the scan damages vowels (where the
+    diacritics sit: "Théng tin" for "Thông tin"), rarely consonants."""
+    s = _SO.sub("so", folded)
+    s = re.sub(r"[^a-z ]", "", s)
+    s = re.sub(r"[aeiouy]", "", s)
+    return " ".join(s.split())
+
+
 class UnitFinder:
-    """Registry names and aliases looked for in folded text, longest first."""
+    """Registry names and aliases looked for in scanned text, longest first.
+
+    Matching is on consonant skeletons; a short skeleton ("s n v", Sở Nội vụ) could be
+    many things, so a name that short must also appear exactly in the folded text.
+    """
+
+    SHORT = 8
 
     def __init__(self, registry: Registry, province: str | None) -> None:
         self.registry, self.province = registry, province
-        names: dict[str, str] = {}
-        for key in registry.folded:
+        # Sorted: the registry's own order depends on set iteration, the draft must not.
+        codes: dict[str, set[str]] = {}
+        keys: dict[str, list[str]] = {}
+        for key in sorted(registry.folded):
             found = registry.resolve(key, province)
-            if isinstance(found, str) and len(key) >= 6:
-                names[key] = found
-        self.patterns = [(re.compile(r"\b" + re.escape(k) + r"\b"), k, code)
-                         for k, code in sorted(names.items(), key=lambda kv: -len(kv[0]))]
+            if not isinstance(found, str) or len(key) < 6:
+                continue
+            skel = skeleton(key)
+            if skel:
+                codes.setdefault(skel, set()).add(found)
+                keys.setdefault(skel, []).append(key)
+        # Two units with one skeleton: trust neither.
+        self.patterns = [(re.compile(r"\b" + re.escape(skel) + r"\b"), skel, keys[skel],
+                          next(iter(codes[skel])))
+                         for skel in sorted(codes, key=lambda k: (-len(k), k))
+                         if len(codes[skel]) == 1]
 
     def find(self, folded: str) -> list[tuple[int, str, str]]:
-        """(position, name, code) of each unit named, overlapping matches dropped."""
+        """(position in the skeleton, name, code) of each unit named, overlaps dropped."""
+        skel_text = skeleton(folded)
+        plain = _SO.sub("so", folded)
         taken: list[tuple[int, int]] = []
         out = []
-        for pattern, key, code in self.patterns:
-            for m in pattern.finditer(folded):
+        for pattern, skel, names, code in self.patterns:
+            if len(skel) < self.SHORT and not any(n in plain for n in names):
+                continue
+            key = names[0]
+            for m in pattern.finditer(skel_text):
                 if any(a < m.end() and m.start() < b for a, b in taken):
                     continue
                 taken.append((m.start(), m.end()))
@@ -385,16 +427,17 @@ def _units(finder: UnitFinder, folded: str) -> tuple[list[UnitRef], list[UnitRef
     named = finder.find(folded)
     if not named:
         return [], []
-    coord_at = COORD_AFTER.search(folded)
-    chair = LEAD_BEFORE.search(folded)
+    skel = skeleton(folded)
+    coord_at = COORD_AFTER.search(skel)
+    chair = LEAD_BEFORE.search(skel)
     lead: list[UnitRef] = []
     coords: list[UnitRef] = []
     for pos, key, code in named:
         if coord_at and pos > coord_at.start() and (not chair or pos > chair.start()
                                                     or chair.start() > coord_at.start()):
             coords.append(UnitRef(key, code))
-        elif chair and pos < chair.start() or pos < 60:
-            lead.append(UnitRef(key, code)) if not lead else None
+        elif (chair and pos < chair.start() or pos < 40) and not lead:
+            lead.append(UnitRef(key, code))
     return lead, coords
 
 
