@@ -22,7 +22,7 @@ from dondoc.catalog.rules import deadline as dl
 
 _ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8,
                  "ix": 9, "x": 10}
-ROMAN_HEAD = re.compile(r"^\s*([IVXLl1|vx]{1,5})\s*[.,:]\s*(\S.*)$")  # "Iv." is IV
+ROMAN_HEAD = re.compile(r"^\s*([IVXLl1|vxr]{1,5})\s*[.,:]\s*(\S.*)$")  # "Iv.", "rv." are IV
 DOTTED_HEAD = re.compile(r"^\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s+(\S.*)$")
 NUMBER_HEAD = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(\S.*)$")
 LETTER_HEAD = re.compile(r"^\s*([a-eghik-nđ¢])\s*\)\s*(\S.*)$")
@@ -88,7 +88,7 @@ def area_has(area: str, words: tuple[str, ...]) -> bool:
 
 
 def _roman(token: str) -> str | None:
-    fixed = token.lower().replace("1", "i").replace("l", "i").replace("|", "i")
+    fixed = token.lower().replace("1", "i").replace("l", "i").replace("|", "i").replace("r", "i")
     return fixed.upper() if fixed in _ROMAN_VALUES else None
 
 
@@ -129,8 +129,13 @@ def split_items(text: str) -> list[Item]:
             line = "1." + line.split(".", 1)[1]  # the scan's "l. Tăng cường" is item 1
         m = ROMAN_HEAD.match(line)
         r = _roman(m.group(1)) if m else None
-        if m and r and _mostly_upper(m.group(2)) and not m.group(1)[0].islower() \
-                and len(m.group(2)) > 3:
+        expected = roman and _ROMAN_VALUES.get(r.lower() if r else "", 0) == \
+            _ROMAN_VALUES.get(roman.lower(), -1) + 1
+        if m and r and len(m.group(2)) > 3 and (
+                (_mostly_upper(m.group(2)) and not m.group(1)[0].islower())
+                # a badly scanned heading ("rv.T6 cHrIc rHr/c HrpN"): the next numeral,
+                # naming a part we know
+                or (expected and area_has(dl.fold(m.group(2)), TASK_SECTIONS + ("kinh phi",)))):
             roman, number, letter_prev = r, "", ""
             area = dl.fold(m.group(2))
             current = Item(roman, 1, m.group(2), area=area)
