@@ -94,6 +94,9 @@ def test_unit_and_plan_filters(seed_home: Path, tmp_path: Path) -> None:
     bad = dondoc("export", "xlsx", "--plan", "KHONG-CO", "-o", str(tmp_path / "x.xlsx"),
                  home=seed_home)
     assert bad.code == 2 and not (tmp_path / "x.xlsx").exists()
+    nowhere = dondoc("--lang", "en", "export", "ics", "-o", str(tmp_path / "no" / "x.ics"),
+                     home=seed_home)
+    assert nowhere.code == 2 and nowhere.err.strip().endswith("no such folder")
 
 
 def test_calendar_events_alarms_and_stable_uids(seed_home: Path, tmp_path: Path) -> None:

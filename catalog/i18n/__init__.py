@@ -264,7 +264,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no numbered section or task found in the text",
     ),
     "export.written": ("đã ghi {path}: {count} {what_vi}", "wrote {path}: {count} {what}"),
-    "export.bad_target": ("không ghi được tệp {path}: {problem}", "cannot write {path}: {problem}"),
+    "export.no_folder": (
+        "không ghi được {path}: thư mục chưa tồn tại", "cannot write {path}: no such folder",
+    ),
+    "export.is_folder": (
+        "không ghi được {path}: đây là một thư mục", "cannot write {path}: it is a folder",
+    ),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -15,9 +15,10 @@ OutFile = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
 def _check_target(path: Path) -> None:
     from dondoc.catalog.i18n import DondocError
 
-    if path.is_dir() or not path.parent.is_dir():
-        raise DondocError("export.bad_target", path=path, problem="không có thư mục"
-                          if not path.parent.is_dir() else "là một thư mục")
+    if path.is_dir():
+        raise DondocError("export.is_folder", path=path)
+    if not path.parent.is_dir():
+        raise DondocError("export.no_folder", path=path)
 
 
 def register(app: typer.Typer) -> None:
