@@ -260,6 +260,68 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assign.no_assignment": (
         "đơn vị «{unit}» không được giao nhiệm vụ {task}", "unit «{unit}» is not assigned task {task}",
     ),
+    # plans in from office files and OCR text, out to XLSX and iCalendar (catalog/files/)
+    "import.missing": ("không tìm thấy tệp", "no such file"),
+    "import.pdf": (
+        "đây là tệp PDF (chỉ đổi đuôi), không phải DOCX/XLSX; hãy dùng `dondoc catalog draft` với văn bản OCR",
+        "this is a PDF (renamed), not a DOCX/XLSX; use `dondoc catalog draft` on its OCR text",
+    ),
+    "import.old_office": (
+        "đây là tệp Office cũ (.doc/.xls); hãy lưu lại thành .docx hoặc .xlsx",
+        "this is an old Office file (.doc/.xls); save it again as .docx or .xlsx",
+    ),
+    "import.not_office": ("không phải tệp DOCX hay XLSX", "not a DOCX or XLSX file"),
+    "import.zip_not_office": (
+        "tệp nén zip nhưng không phải tài liệu Word hay bảng tính Excel",
+        "a zip archive, but not a Word document or an Excel workbook",
+    ),
+    "import.damaged": ("tệp bị hỏng, không đọc được ({problem})", "the file is damaged ({problem})"),
+    "import.no_table": ("tệp không có bảng nào", "the file holds no table"),
+    "import.no_header": (
+        "không tìm thấy bảng danh mục nhiệm vụ (cần cột «Nội dung nhiệm vụ» cùng «Cơ quan chủ trì» hoặc «Thời gian hoàn thành»)",
+        "no task table found (needs a «Nội dung nhiệm vụ» column with «Cơ quan chủ trì» or «Thời gian hoàn thành»)",
+    ),
+    "import.no_task_column": (
+        "bảng có cột chủ trì/thời hạn nhưng không có cột nội dung nhiệm vụ",
+        "the table has lead/deadline columns but no task column",
+    ),
+    "import.no_tasks": ("bảng danh mục nhiệm vụ không có dòng nhiệm vụ nào", "the task table has no task row"),
+    "import.bad_code": (
+        "mã kế hoạch «{code}» sai định dạng (chữ không dấu, số, . _ / -)",
+        "plan code «{code}» has the wrong format (ASCII letters, digits, . _ / -)",
+    ),
+    "import.bad_registry": ("danh mục đơn vị không hợp lệ", "invalid unit registry"),
+    "import.review_title": ("chưa có tên kế hoạch (dùng --title)", "no plan title (use --title)"),
+    "import.review_unit": (
+        "không có đơn vị «{text}» trong danh mục đơn vị", "no unit «{text}» in the registry",
+    ),
+    "import.review_ambiguous": (
+        "«{text}» có thể là nhiều đơn vị: {units}", "«{text}» may be several units: {units}",
+    ),
+    "import.review_deadline": ("không đọc được thời hạn: {problem}", "unreadable deadline: {problem}"),
+    "import.written": (
+        "đã ghi {path}: {tasks} nhiệm vụ",
+        "wrote {path}: {tasks} tasks",
+    ),
+    "import.needs_review": (
+        "cần người xem: {units} đơn vị chưa xác định, {deadlines} thời hạn không đọc được (dòng «CẦN XEM» trong tệp)",
+        "needs a person: {units} unresolved units, {deadlines} unreadable deadlines («CẦN XEM» lines in the file)",
+    ),
+    "draft.not_text": (
+        "không phải tệp văn bản UTF-8 (byte {byte} không hợp lệ)",
+        "not a UTF-8 text file (invalid byte {byte})",
+    ),
+    "draft.no_items": (
+        "không tìm thấy mục hay nhiệm vụ đánh số nào trong văn bản",
+        "no numbered section or task found in the text",
+    ),
+    "export.written": ("đã ghi {path}: {count} {what_vi}", "wrote {path}: {count} {what}"),
+    "export.no_folder": (
+        "không ghi được {path}: thư mục chưa tồn tại", "cannot write {path}: no such folder",
+    ),
+    "export.is_folder": (
+        "không ghi được {path}: đây là một thư mục", "cannot write {path}: it is a folder",
+    ),
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

@@ -227,6 +227,10 @@ from dondoc.tui.cli import remind as cmd_remind  # noqa: E402,F401
 from dondoc.tui.cli import sync as cmd_sync  # noqa: E402,F401
 from dondoc.tui.cli import review as cmd_review  # noqa: E402,F401
 from dondoc.tui.cli import report as cmd_report  # noqa: E402,F401
+from dondoc.tui.cli import imports as cmd_imports  # noqa: E402
+cmd_imports.register(catalog_app)
+from dondoc.tui.cli import exports as cmd_exports  # noqa: E402
+cmd_exports.register(app)
 
 def main() -> None:
     try:
