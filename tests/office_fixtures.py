@@ -38,7 +38,7 @@ EXPECTED_CLEAN = {
 
 PROBLEM_ROWS: list[tuple[str, ...]] = [
     ("I. CHÍNH QUYỀN SỐ",),
-    ("1", "Triển khai nền tảng tích hợp dữ liệu", "Sở Giao thông vận tải",
+    ("1", "Triển khai nền tảng tích hợp dữ liệu", "Cảng vụ Hàng hải Hải Phòng",
      "Sở TT&TT", "khi nào có kinh phí", ""),
     ("2", "Tập huấn kỹ năng số cho cán bộ", "Sở Nội vụ", "", "Quý lV/2022", ""),
     ("3", "Rà soát quy trình nội bộ", "Sở TT&TT\nSở Nội vụ", "", "Năm 2022", ""),

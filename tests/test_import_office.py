@@ -76,11 +76,11 @@ def test_problems_are_marked_and_exit_3(tmp_path: Path, home: Path) -> None:
     assert result.code == 3, result.err
     report = result.json()
     assert [(u["task"], u["field"], u["text"]) for u in report["unresolved_units"]] == \
-        [("NV-1", "lead", "Sở Giao thông vận tải")]
+        [("NV-1", "lead", "Cảng vụ Hàng hải Hải Phòng")]
     assert [(d["task"], d["text"]) for d in report["unreadable_deadlines"]] == \
         [("NV-1", "khi nào có kinh phí")]
     text = (out / "HP-TEST.yaml").read_text(encoding="utf-8")
-    lead_line = next(ln for ln in text.splitlines() if "Sở Giao thông vận tải" in ln)
+    lead_line = next(ln for ln in text.splitlines() if "Cảng vụ Hàng hải Hải Phòng" in ln)
     assert lead_line.strip().startswith("lead:") and "# CẦN XEM:" in lead_line
     deadline_line = next(ln for ln in text.splitlines() if "khi nào có kinh phí" in ln)
     assert deadline_line.strip().startswith("# deadline:") and "CẦN XEM" in deadline_line
