@@ -12,6 +12,8 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 
+from dondoc.catalog.rules.periods import periods_closing
+
 
 @task(name="compute-periodic-report")
 def compute(plan: str, period: str) -> Any:
@@ -31,21 +33,6 @@ def write(result: Any) -> str:
 def send(result: Any, report: str) -> Any:
     from dondoc.tasks.flow_steps import send_review_report
     return send_review_report(result, report, rule_prefix="report")
-
-
-def periods_closing(day: dt.date) -> list[str]:
-    """The periods whose data window closed the day before (the 14th): month, and more."""
-    if day.day != 15:
-        return []
-    month = day.month
-    out = [f"{day.year}-{month:02d}"]
-    if month % 3 == 0:
-        out.append(f"{day.year}Q{month // 3}")
-    if month in (6, 12):
-        out.append(f"{day.year}H{month // 6}")
-    if month == 12:
-        out.append(f"{day.year}")
-    return out
 
 
 @flow(name="periodic-report", flow_run_name="báo cáo định kỳ")

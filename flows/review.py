@@ -60,7 +60,7 @@ def quarterly_review(plan: str, quarter: str) -> dict[str, Any]:
 def quarterly_review_all(as_of: str | None = None, force: bool = False) -> list[dict[str, Any]]:
     """Review every plan for the quarter just ended, on the first working day after it."""
     from dondoc.catalog.store.engines import engine_for
-    from dondoc.catalog.store.reviews import previous_quarter, quarter_bounds
+    from dondoc.catalog.rules.periods import previous_quarter, quarter_bounds
     from dondoc.catalog.settings import today
     from dondoc.catalog.rules.workdays import default_calendar
 

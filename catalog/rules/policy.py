@@ -36,13 +36,12 @@ its own day ("trước ngày 15/12 hằng năm") says otherwise: its day stands 
 from __future__ import annotations
 
 import bisect
-import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Mapping, Protocol
 
 from dondoc.catalog.rules.deadline import recurrence_dates
+from dondoc.catalog.rules.periods import occurrence_window
 
 DEFAULT_BEFORE: tuple[int, ...] = (10, 5, 2, 0)
 DEFAULT_OVERDUE_EVERY = 5
@@ -225,33 +224,11 @@ def is_live(task: TaskFacts, as_of: dt.date) -> bool:
 # ------------------------------------------------------------------------ Decree 09
 
 
-@lru_cache(maxsize=256)
-def _period_months(rrule: str) -> int | None:
-    """The reporting period of a periodic RRULE in months (None: not a periodic report)."""
-    parts = dict(p.split("=", 1) for p in rrule.upper().split(";") if "=" in p)
-    freq = parts.get("FREQ")
-    if freq == "MONTHLY":
-        return 1
-    if freq == "YEARLY":
-        count = len(parts.get("BYMONTH", "12").split(","))
-        return 12 // count if count and 12 % count == 0 else 12
-    return None
-
-
 def decree09_window(task: TaskFacts, occurrence: dt.date) -> tuple[dt.date, dt.date] | None:
     """The data window of a periodic report's occurrence, or None where Decree 09 is silent."""
     if task.category != "report" or task.kind != "recurring" or not task.rrule:
         return None
-    if occurrence.day != _calendar.monthrange(occurrence.year, occurrence.month)[1]:
-        return None  # the plan names its own day
-    months = _period_months(task.rrule)
-    if months is None:
-        return None
-    year, month = occurrence.year, occurrence.month - months
-    while month < 1:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 15), dt.date(occurrence.year, occurrence.month, 14)
+    return occurrence_window(task.rrule, occurrence)
 
 
 # ------------------------------------------------------------------------ the rules

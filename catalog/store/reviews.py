@@ -11,7 +11,6 @@ A task is judged as the review sees it on the day after the quarter ends:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,36 +18,10 @@ from typing import Any
 from sqlalchemy.engine import Engine
 
 from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.rules.periods import ROMAN, parse_quarter, period_window, quarter_bounds
 from dondoc.catalog.store.queries import Filter, Reader, _d
 
 REVIEW_STATUSES = ("done", "late", "overdue", "on_time", "no_deadline")
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
-
-
-def parse_quarter(text: str) -> tuple[int, int]:
-    """'2025Q3' -> (2025, 3)."""
-    m = _QUARTER.match(text.strip())
-    if not m:
-        raise DondocError("review.bad_quarter", value=text)
-    return int(m.group(1)), int(m.group(2))
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-           - dt.timedelta(days=1))
-    return start, end
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def previous_quarter(day: dt.date) -> str:
-    start, _ = quarter_bounds(day.year, (day.month - 1) // 3 + 1)
-    return quarter_of(start - dt.timedelta(days=1))
-
-
 @dataclass
 class ReviewResult:
     plan: str
@@ -69,49 +42,15 @@ class ReviewResult:
                 "units": len(self.units), "targets": len(self.targets)}
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_HALF = re.compile(r"^(\d{4})\s*-?\s*[Hh]([12])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_ROMAN = ["I", "II", "III", "IV"]
-
-
-def decree09_window(period: str) -> tuple[dt.date, dt.date, str]:
-    """A periodic report's data window under Decree 09/2019/NĐ-CP, art. 12, and its heading.
-
-    Data run from the 15th of the previous period's last month to the 14th of the period's
-    last month: '2025-06' (monthly), '2025Q2', '2025H1' (6 months) or '2025' (yearly).
-    """
-    text = period.strip()
-    if m := _MONTH.match(text):
-        year, last, label = int(m.group(1)), int(m.group(2)), f"tháng {int(m.group(2))}/{m.group(1)}"
-        months = 1
-    elif m := _QUARTER.match(text):
-        year, q = int(m.group(1)), int(m.group(2))
-        last, months, label = 3 * q, 3, f"quý {_ROMAN[q - 1]}/{year}"
-    elif m := _HALF.match(text):
-        year, h = int(m.group(1)), int(m.group(2))
-        last, months, label = 6 * h, 6, f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
-    elif m := _YEAR.match(text):
-        year, last, months, label = int(m.group(1)), 12, 12, f"năm {m.group(1)}"
-    else:
-        raise DondocError("review.bad_period", value=period)
-    if not 1 <= last <= 12:
-        raise DondocError("review.bad_period", value=period)
-    end = dt.date(year, last, 14)
-    first_month = last - months  # the previous period's last month (0 = last December)
-    start = dt.date(year - (first_month <= 0), (first_month - 1) % 12 + 1, 15)
-    return start, end, f"Báo cáo định kỳ {label}"
-
-
 def compute_review(engine: Engine, plan: str, period: str) -> ReviewResult:
     year, quarter = parse_quarter(period)
     start, end = quarter_bounds(year, quarter)
     return compute_window(engine, plan, f"{year}Q{quarter}", start, end,
-                          f"Sơ kết Quý {_ROMAN[quarter - 1]}/{year}")
+                          f"Sơ kết Quý {ROMAN[quarter - 1]}/{year}")
 
 
 def compute_periodic(engine: Engine, plan: str, period: str) -> ReviewResult:
-    start, end, heading = decree09_window(period)
+    start, end, heading = period_window(period)
     return compute_window(engine, plan, period.strip(), start, end, heading)
 
 

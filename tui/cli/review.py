@@ -69,7 +69,7 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
     import asyncio
 
     from dondoc.catalog.store.queries import Reader
-    from dondoc.catalog.store.reviews import parse_quarter
+    from dondoc.catalog.rules.periods import parse_quarter
 
     year, q = parse_quarter(quarter)
     period = f"{year}Q{q}"
