@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
 
-from dondoc.catalog.store.queries import _codes, _d
+from dondoc.catalog.store.prefect_sync import SyncRecord, plan_rows, timing_rows
+from dondoc.catalog.store.queries import _d
 from dondoc.catalog.rules.schedule import (TIMEZONE, TaskTiming, effective_policy, rdate_rule,
                               reminder_dates, window_for)
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
@@ -68,21 +69,14 @@ def wanted_state(engine: Engine, today: dt.date, calendar: WorkCalendar | None =
     """What Prefect should hold for every plan in the catalog, as of today."""
     calendar = calendar or default_calendar()
     window = window_for(today)
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    where, args = ("where p.code = " + mark, (plan,)) if plan else ("", ())
     with engine.connect() as conn:
-        plans = conn.exec_driver_sql(
-            "select p.code, p.title, p.issuer_code, p.policy from plan p " + where
-            + " order by p.code", args).all()
+        plans = plan_rows(conn, plan)
         out = []
         for code, title, issuer, plan_policy in plans:
             dep = WantedDeployment(
                 plan=code, description=title,
                 tags=sorted({"dondoc", f"plan:{code}", f"issuer:{issuer or 'none'}"}))
-            rows = conn.exec_driver_sql(
-                "select code, state, lead_code, deadline_text, deadline_kind, effective_due,"
-                " rrule, rrule_start, rrule_until, policy from task where plan_code = " + mark
-                + " order by code", (code,))
+            rows = timing_rows(conn, code)
             for (task, state, lead, text, kind, eff, rrule, rstart, runtil, task_policy) in rows:
                 timing = TaskTiming(kind, _d(eff), rrule, _d(rstart), _d(runtil))
                 policy = effective_policy(_policy(plan_policy), _policy(task_policy))
@@ -111,29 +105,6 @@ def _server_schedule_key(s: Any) -> tuple[Any, ...]:
 
 def _wanted_key(w: WantedSchedule) -> tuple[Any, ...]:
     return (w.rrule, TIMEZONE, w.parameters, w.active)
-
-
-class SyncRecord:
-    """dondoc's memory of what it last wrote to one Prefect server (dondoc.catalog.store.models.PrefectSync)."""
-
-    def __init__(self, engine: Engine, api_url: str) -> None:
-        from dondoc.catalog.store.models import PrefectSync
-        self.engine, self.api_url, self.table = engine, api_url, PrefectSync.__table__
-        with engine.connect() as conn:
-            self.rows = {r.plan_code: (r.deployment_id, r.content_hash) for r in conn.execute(
-                self.table.select().where(self.table.c.api_url == api_url))}
-
-    def save(self, plan: str, deployment_id: str, content_hash: str) -> None:
-        import datetime as _dt
-
-        from sqlalchemy import delete, insert
-        with self.engine.begin() as conn:
-            conn.execute(delete(self.table).where((self.table.c.api_url == self.api_url)
-                                                  & (self.table.c.plan_code == plan)))
-            conn.execute(insert(self.table).values(
-                api_url=self.api_url, plan_code=plan, deployment_id=deployment_id,
-                content_hash=content_hash, synced_at=_dt.datetime.now(_dt.timezone.utc)))
-        self.rows[plan] = (deployment_id, content_hash)
 
 
 async def _still_there(client: Any, ids: list[str]) -> bool:

@@ -39,14 +39,13 @@ def send(result: Any, report: str) -> Any:
 def periodic_report(plan: str | None = None, period: str | None = None,
                     as_of: str | None = None) -> list[dict[str, Any]]:
     """Write and send each plan's periodic report for period (default: what closed yesterday)."""
-    from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.settings import today
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.plans import plan_codes
 
     day = dt.date.fromisoformat(as_of) if as_of else today()
     periods = [period] if period else periods_closing(day)
-    with engine_for().connect() as conn:
-        plans = [plan] if plan else [r[0] for r in conn.exec_driver_sql(
-            "select code from plan order by code")]
+    plans = [plan] if plan else plan_codes(engine_for())
     out = []
     for p in plans:
         for per in periods:

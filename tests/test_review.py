@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from dondoc.catalog.store import actions
 from dondoc.catalog.store.engines import engine_for
 from dondoc.catalog.rules.periods import parse_quarter, quarter_bounds
-from dondoc.catalog.store.reviews import compute_review
-from dondoc.tasks.review_report import store_review, write_report
+from dondoc.catalog.store.reviews import compute_review, store_review
+from dondoc.tasks.review_report import write_report
 from tests.cli import FIXTURES, dondoc
 
 

@@ -13,12 +13,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.rules.periods import ROMAN, parse_quarter, period_window, quarter_bounds
+from dondoc.catalog.store.models import Review
 from dondoc.catalog.store.queries import Filter, Reader, _d
 
 REVIEW_STATUSES = ("done", "late", "overdue", "on_time", "no_deadline")
@@ -155,3 +158,51 @@ def _values(raw: Any) -> dict[str, Any]:
         import orjson
         return orjson.loads(raw) or {}
     return dict(raw)
+
+
+# ------------------------------------------------------------------------------ the review table
+
+
+def store_review(engine: Engine, r: ReviewResult, report: Path, status: str = "done",
+                 flow_run_id: str | None = None) -> None:
+    """Record the review's outcome; a review scheduled earlier keeps its row."""
+    table = Review.__table__
+    now = dt.datetime.now(dt.timezone.utc)
+    with engine.begin() as conn:
+        existing = conn.execute(select(table.c.id).where(
+            (table.c.plan_code == r.plan) & (table.c.period == r.period))).first()
+        values = {"status": status, "report_path": str(report), "summary": r.summary(),
+                  "finished_at": now}
+        if flow_run_id:
+            values["flow_run_id"] = flow_run_id
+        if existing:
+            conn.execute(update(table).where(table.c.id == existing.id).values(**values))
+        else:
+            conn.execute(table.insert().values(plan_code=r.plan, period=r.period,
+                                               created_at=now, **values))
+
+
+def record_scheduled(engine: Engine, plan: str, period: str, when: dt.datetime,
+                     run_id: str) -> None:
+    """A review scheduled as a flow run; one already done stays done."""
+    table = Review.__table__
+    with engine.begin() as conn:
+        row = conn.execute(select(table.c.id, table.c.status).where(
+            (table.c.plan_code == plan) & (table.c.period == period))).first()
+        if row is None:
+            conn.execute(table.insert().values(
+                plan_code=plan, period=period, scheduled_at=when, status="scheduled",
+                flow_run_id=run_id, created_at=dt.datetime.now(dt.timezone.utc)))
+        elif row.status != "done":
+            conn.execute(update(table).where(table.c.id == row.id).values(
+                scheduled_at=when, flow_run_id=run_id, status="scheduled"))
+
+
+def review_records(engine: Engine, plan: str | None = None) -> list[dict[str, Any]]:
+    """Every stored review (each as its row's columns), by plan and period."""
+    table = Review.__table__
+    query = select(table).order_by(table.c.plan_code, table.c.period)
+    if plan:
+        query = query.where(table.c.plan_code == plan)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]

@@ -70,6 +70,7 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
 
     from dondoc.catalog.store.queries import Reader
     from dondoc.catalog.rules.periods import parse_quarter
+    from dondoc.catalog.store.reviews import record_scheduled
 
     year, q = parse_quarter(quarter)
     period = f"{year}Q{q}"
@@ -91,7 +92,7 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
                 idempotency_key=f"review:{plan}:{period}")
 
     flow_run = asyncio.run(run())
-    _record_scheduled(plan, period, when, str(flow_run.id))
+    record_scheduled(engine(), plan, period, when, str(flow_run.id))
     scheduled = flow_run.expected_start_time or when
     result = {"plan": plan, "quarter": period, "flow_run_id": str(flow_run.id),
               "flow_run_name": flow_run.name,
@@ -101,23 +102,6 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
     else:
         print(f"Đã lên lịch sơ kết {period} của {plan} lúc {result['scheduled_at']} "
               f"(flow run {flow_run.name})")
-
-
-def _record_scheduled(plan: str, period: str, when: dt.datetime, run_id: str) -> None:
-    from sqlalchemy import select, update
-
-    from dondoc.catalog.store.models import Review
-    table = Review.__table__
-    with engine().begin() as conn:
-        row = conn.execute(select(table.c.id, table.c.status).where(
-            (table.c.plan_code == plan) & (table.c.period == period))).first()
-        if row is None:
-            conn.execute(table.insert().values(
-                plan_code=plan, period=period, scheduled_at=when, status="scheduled",
-                flow_run_id=run_id, created_at=dt.datetime.now(dt.timezone.utc)))
-        elif row.status != "done":
-            conn.execute(update(table).where(table.c.id == row.id).values(
-                scheduled_at=when, flow_run_id=run_id, status="scheduled"))
 
 
 @review_app.command("status")
@@ -137,15 +121,9 @@ def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
 
 def review_rows(plan: Optional[str] = None) -> list[dict[str, Any]]:
     """Reviews from the database, their state brought up to date from Prefect if it answers."""
-    from sqlalchemy import select
+    from dondoc.catalog.store.reviews import review_records
 
-    from dondoc.catalog.store.models import Review
-    table = Review.__table__
-    query = select(table).order_by(table.c.plan_code, table.c.period)
-    if plan:
-        query = query.where(table.c.plan_code == plan)
-    with engine().connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+    rows = review_records(engine(), plan)
     states = _flow_run_states([r["flow_run_id"] for r in rows if r["flow_run_id"]])
     now = dt.datetime.now(dt.timezone.utc)
     out = []
