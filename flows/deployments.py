@@ -322,11 +322,40 @@ def _key(schedule: Any, active: bool) -> tuple[Any, ...]:
             getattr(schedule, "rrule", None), getattr(schedule, "timezone", None), active)
 
 
+async def _create(client: Any, spec: dict[str, Any], flow: Any, pool: str,
+                  schedules: list[Any]) -> None:
+    from prefect.client.schemas.actions import DeploymentScheduleCreate
+
+    flow_id = await client.create_flow_from_name(flow.name)
+    await client.create_deployment(
+        flow_id=flow_id, name=spec["name"], description=spec.get("description"),
+        tags=sorted(spec.get("tags") or []), work_pool_name=pool, entrypoint=spec["entrypoint"],
+        parameters=spec.get("parameters") or {},
+        parameter_openapi_schema=_parameter_schema(flow),
+        schedules=[DeploymentScheduleCreate(schedule=s, active=True) for s in schedules])
+
+
+async def ensure_standing(client: Any, name: str) -> Any:
+    """One standing deployment (by its STANDING name), created if the server lacks it."""
+    from prefect.exceptions import ObjectNotFound
+
+    spec = next(s for s in standing_deployments() if s["name"] == name)
+    flow = _flow_of(spec["entrypoint"])
+    full = f"{flow.name}/{name}"
+    try:
+        return await client.read_deployment_by_name(full)
+    except ObjectNotFound:
+        pass
+    pool = (spec.get("work_pool") or {}).get("name", "dondoc")
+    await ensure_work_pool(client, pool)
+    await _create(client, spec, flow, pool, [_schedule(s) for s in spec.get("schedules") or []])
+    return await client.read_deployment_by_name(full)
+
+
 async def apply_standing(client: Any) -> dict[str, int]:
     """Create or update the standing deployments; return how many were created/updated."""
     from prefect.client.schemas.actions import DeploymentScheduleCreate, DeploymentUpdate
     from prefect.exceptions import ObjectNotFound
-    from prefect.utilities.callables import parameter_schema
 
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for spec in standing_deployments():
@@ -341,13 +370,7 @@ async def apply_standing(client: Any) -> dict[str, int]:
             current = None
         tags = sorted(spec.get("tags") or [])
         if current is None:
-            flow_id = await client.create_flow_from_name(flow.name)
-            await client.create_deployment(
-                flow_id=flow_id, name=spec["name"], description=spec.get("description"),
-                tags=tags, work_pool_name=pool, entrypoint=spec["entrypoint"],
-                parameters=spec.get("parameters") or {},
-                parameter_openapi_schema=parameter_schema(flow).model_dump_for_openapi(),
-                schedules=[DeploymentScheduleCreate(schedule=s, active=True) for s in schedules])
+            await _create(client, spec, flow, pool, schedules)
             counts["created"] += 1
             continue
         same_schedules = sorted(_key(s.schedule, s.active) for s in current.schedules or []) == \

@@ -14,7 +14,6 @@ from dondoc.tui.cli.output import print_json
 review_app = typer.Typer(help="Sơ kết quý (quarterly reviews).", no_args_is_help=True)
 app.add_typer(review_app, name="review")
 
-REVIEW_FLOW = "quarterly-review"
 REVIEW_DEPLOYMENT = "quarterly-review"
 # A scheduled review that has not started this long after its time was missed.
 MISSED_AFTER = dt.timedelta(hours=1)
@@ -30,24 +29,10 @@ def _parse_at(value: str) -> dt.datetime:
 
 
 async def ensure_review_deployment(client: Any) -> Any:
-    """The deployment that review runs belong to (created on first use, like prefect.yaml)."""
-    from prefect.exceptions import ObjectNotFound
+    """The deployment that review runs belong to (created on first use, as prefect.yaml has it)."""
+    from dondoc.flows.deployments import ensure_standing
 
-    from dondoc.flows.review import quarterly_review
-    from dondoc.flows.deployments import WORK_POOL, _parameter_schema, ensure_work_pool
-
-    try:
-        return await client.read_deployment_by_name(f"{REVIEW_FLOW}/{REVIEW_DEPLOYMENT}")
-    except ObjectNotFound:
-        pass
-    await ensure_work_pool(client, WORK_POOL)
-    flow_id = await client.create_flow_from_name(REVIEW_FLOW)
-    await client.create_deployment(
-        flow_id=flow_id, name=REVIEW_DEPLOYMENT, tags=["dondoc", "review"],
-        description="Sơ kết quý một kế hoạch (quarterly review of one plan)",
-        work_pool_name=WORK_POOL, entrypoint="dondoc.flows.review.quarterly_review",
-        parameter_openapi_schema=_parameter_schema(quarterly_review))
-    return await client.read_deployment_by_name(f"{REVIEW_FLOW}/{REVIEW_DEPLOYMENT}")
+    return await ensure_standing(client, REVIEW_DEPLOYMENT)
 
 
 def _check_prefect() -> None:
