@@ -55,32 +55,17 @@ def _json(value: Any) -> Any:
     return orjson.loads(value)
 
 
-@dataclass(slots=True)
-class TaskRow:
-    id: int
-    plan: str
-    code: str
-    kind: str
-    category: str
-    effective_due: dt.date | None
-    due: dt.date | None
-    lead: str | None
-    coordinators: tuple[str, ...]
-    policy: pol.Policy
-    facts: pol.TaskFacts | None = None  # recurring tasks only
-
-
 @dataclass
 class Decision:
     """What is due on as_of: each (task, occurrence, rule) and the units it goes to."""
 
     as_of: dt.date
     plan: str | None
-    tasks: dict[int, TaskRow]
+    tasks: dict[int, pol.TaskFacts]
     directory: Directory
     coordinators: dict[str, str | None]  # plan code -> coordinator unit
     # (task, what is due, to whom): one entry per task and rule, its units in a list
-    items: list[tuple[TaskRow, pol.Due, list[Recipient]]] = field(default_factory=list)
+    items: list[tuple[pol.TaskFacts, pol.Due, list[Recipient]]] = field(default_factory=list)
     scanned: int = 0  # live tasks looked at
 
     @property
@@ -104,7 +89,7 @@ def _reach(conn: Any, plan_policies: dict[str, Any], key: str) -> int:
 class Scan:
     """The live tasks that can have something due by the horizon, as raw rows.
 
-    TaskRow objects are built only for the tasks that turn out to matter: at a million
+    TaskFacts objects are built only for the tasks that turn out to matter: at a million
     assignments, most of the time is in touching each row once.
     """
 
@@ -138,16 +123,17 @@ class Scan:
     def date(self, value: Any) -> dt.date | None:
         return _date(value, self.dates)
 
-    def task_row(self, raw: tuple[Any, ...], policy: pol.Policy) -> TaskRow:
+    def task_row(self, raw: tuple[Any, ...], policy: pol.Policy) -> pol.TaskFacts:
         (tid, plan_code, code, kind, category, eff, due, rrule, rstart, runtil, _p, lead,
          coords) = raw
-        row = TaskRow(tid, plan_code, code, kind, category, self.date(eff), self.date(due), lead,
-                      tuple(_json(coords) or ()), policy)
         if kind == "recurring":
-            row.facts = pol.TaskFacts(tid, kind, None, category=category, rrule=rrule,
-                                      rrule_start=self.date(rstart),
-                                      rrule_until=self.date(runtil), policy=policy)
-        return row
+            rrule_fields = (rrule, self.date(rstart), self.date(runtil))
+        else:
+            rrule_fields = (None, None, None)
+        # Positional: at a million tasks, keyword arguments cost a second.
+        return pol.TaskFacts(tid, kind, self.date(eff), "open", None, None, category,
+                             *rrule_fields, policy, plan_code, code, self.date(due), lead,
+                             tuple(_json(coords) or ()))
 
 
 def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
@@ -156,7 +142,7 @@ def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
     cal = cal or default_calendar()
     scan = Scan(engine, as_of, plan, cal, "before")
     directory, coordinators = scan.directory, scan.coordinators
-    tasks: dict[int, TaskRow] = {}
+    tasks: dict[int, pol.TaskFacts] = {}
     decision = Decision(as_of, plan, tasks, directory, coordinators, scanned=len(scan.rows))
     memo = pol.Memo(as_of, scan.index)
     items = decision.items
@@ -169,8 +155,7 @@ def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
         policy = scan.policy(raw[1], raw[10])
         if raw[3] == "recurring":
             row = scan.task_row(raw, policy)
-            dues = pol.due_for_task(row.facts, as_of, scan.index,  # type: ignore[arg-type]
-                                    scan.answered.get(row.id, ()))
+            dues = pol.due_for_task(row, as_of, scan.index, scan.answered.get(row.id, ()))
             if not dues:
                 continue
         else:
@@ -363,7 +348,7 @@ def reminder_jobs(engine: Engine, decision: Decision, targets: Targets, lang: st
             want = ledger.Want(key, row.id, recipient.unit, due.occurrence, due.rule,
                                endpoint.channel)
 
-            def render(due: pol.Due = due, recipient: Recipient = recipient, row: TaskRow = row,
+            def render(due: pol.Due = due, recipient: Recipient = recipient, row: pol.TaskFacts = row,
                        key: str = key) -> Message:
                 title, section, deadline_text, inferred = texts[row.id]
                 overdue = as_of > due.effective_due
@@ -450,9 +435,7 @@ def digest_views(engine: Engine, as_of: dt.date, plan: str | None = None,
     for row in tasks.values():
         if row.policy.digest == "none":
             continue
-        facts = row.facts or pol.TaskFacts(row.id, row.kind, row.effective_due,
-                                           category=row.category, policy=row.policy)
-        standings = pol.standing(facts, as_of, index, answered.get(row.id, ()))
+        standings = pol.standing(row, as_of, index, answered.get(row.id, ()))
         if not standings:
             continue
         title = texts[row.id][0]

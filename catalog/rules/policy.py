@@ -165,9 +165,12 @@ class WorkdayIndex:
 # ------------------------------------------------------------------------ facts and results
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a sweep builds one per task that matters, and a frozen init costs ~8x.
+@dataclass(slots=True)
 class TaskFacts:
-    """What the policy needs to know about one task."""
+    """One task as the rules see it, dates typed: what the policy needs, and whom and what
+    a reminder names. (The store's read record for screens and JSON is
+    dondoc.catalog.store.records.TaskRecord, dates as ISO text.)"""
 
     id: int
     kind: str  # the deadline kind: date, month, ..., recurring, ongoing
@@ -180,6 +183,11 @@ class TaskFacts:
     rrule_start: dt.date | None = None
     rrule_until: dt.date | None = None
     policy: Policy = DEFAULT_POLICY
+    plan: str = ""
+    code: str = ""
+    due: dt.date | None = None  # nominal (before working-day shifts and extensions)
+    lead: str | None = None  # unit codes
+    coordinators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
