@@ -46,3 +46,9 @@ def task_status(state: str, completed_on: dt.date | None, kind: str,
     if kind == "ongoing" or effective_due is None:
         return NO_DEADLINE
     return occurrence_status(effective_due, as_of, soon_limit)
+
+
+def done_late(completed_on: dt.date | str | None, effective_due: dt.date | str | None) -> bool:
+    """A done task finished after its effective due date. Done without a date counts as on
+    time: nothing says it was late. (ISO text compares as the dates do.)"""
+    return bool(completed_on and effective_due and completed_on > effective_due)

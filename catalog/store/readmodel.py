@@ -21,6 +21,7 @@ from dondoc.catalog.store.engines import mask_url
 from dondoc.catalog.store.models import (AuditEntry, Delivery, Extension, Plan, ProgressReport, Review,
                             Target, TargetActual, Task, TaskUnit, Unit)
 from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW
+from dondoc.catalog.rules.status import done_late
 from dondoc.catalog.rules.targets import verdict
 from dondoc.catalog.rules.workdays import WorkCalendar
 from dondoc.catalog.store.queries import Filter, Reader, _codes, _iso
@@ -259,8 +260,7 @@ def unit_rows(tasks: Iterable[TaskRow], no_lead: str = "") -> list[UnitRow]:
         if t.status == "overdue":
             row.overdue += 1
         elif t.status == "done":
-            # Done without a date counts as on time: nothing says it was late.
-            if t.completed_on and t.effective_due and t.completed_on > t.effective_due:
+            if done_late(t.completed_on, t.effective_due):
                 row.late += 1
             else:
                 row.on_time += 1

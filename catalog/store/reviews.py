@@ -21,10 +21,14 @@ from sqlalchemy.engine import Engine
 
 from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.rules.periods import ROMAN, parse_quarter, period_window, quarter_bounds
+from dondoc.catalog.rules.status import done_late
 from dondoc.catalog.store.models import Review
 from dondoc.catalog.store.queries import Filter, Reader, _d
+from dondoc.catalog.store.records import TaskRecord
 
 REVIEW_STATUSES = ("done", "late", "overdue", "on_time", "no_deadline")
+
+
 @dataclass
 class ReviewResult:
     plan: str
@@ -67,8 +71,6 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
         row = conn.exec_driver_sql(f"select title from plan where code = {mark}", (plan,)).first()
         if row is None:
             raise DondocError("cli.no_plan", code=plan)
-        completed = dict(conn.exec_driver_sql(
-            f"select code, completed_on from task where plan_code = {mark}", (plan,)).all())
         reports = conn.exec_driver_sql(
             "select t.code, r.unit_code, r.reported_at, r.progress from progressreport r"
             f" join task t on t.id = r.task_id where t.plan_code = {mark}", (plan,)).all()
@@ -93,19 +95,19 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
     # Statuses as they stood on the last day of the quarter, then done split by punctuality.
-    for item in reader.items(Filter(as_of=end + dt.timedelta(days=1), plan=plan)):
-        status = _review_status(item, _d(completed.get(item["task"])))
+    for rec in reader.records(Filter(as_of=end + dt.timedelta(days=1), plan=plan)):
+        status = _review_status(rec)
         totals[status] += 1
-        unit = item["lead"] or "—"
+        unit = rec.lead or "—"
         per_unit[unit][status] += 1
         per_unit[unit]["tasks"] += 1
-        per_unit[unit]["reports"] += reports_by_task.get(item["task"], 0)
+        per_unit[unit]["reports"] += reports_by_task.get(rec.code, 0)
         result.tasks.append({
-            "task": item["task"], "section": item["section"], "title": item["title"],
-            "lead": item["lead"], "deadline_text": item["deadline_text"],
-            "effective_due": item["effective_due"], "status": status,
-            "progress": latest_progress.get(item["task"]),
-            "reports": reports_by_task.get(item["task"], 0)})
+            "task": rec.code, "section": rec.section, "title": rec.title,
+            "lead": rec.lead, "deadline_text": rec.deadline_text,
+            "effective_due": rec.effective_due, "status": status,
+            "progress": latest_progress.get(rec.code),
+            "reports": reports_by_task.get(rec.code, 0)})
     result.totals = {s: totals.get(s, 0) for s in REVIEW_STATUSES}
     result.units = sorted(
         ({"unit": unit, "tasks": c["tasks"], "reports": c["reports"],
@@ -129,11 +131,10 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
     return result
 
 
-def _review_status(item: dict[str, Any], completed_on: dt.date | None) -> str:
-    status = item["status"]
+def _review_status(rec: TaskRecord) -> str:
+    status = rec.status
     if status == "done":
-        eff = _d(item["effective_due"])
-        if completed_on and eff and completed_on > eff:
+        if done_late(_d(rec.completed_on), _d(rec.effective_due)):
             return "late"
         return "done"
     if status == "overdue":
