@@ -42,6 +42,8 @@ from typing import Any, Iterable, Mapping, Protocol
 
 from dondoc.catalog.rules.deadline import recurrence_dates
 from dondoc.catalog.rules.periods import occurrence_window
+from dondoc.catalog.rules.status import (DUE_SOON, OVERDUE, due_soon_limit, is_done,
+                                         occurrence_status)
 
 DEFAULT_BEFORE: tuple[int, ...] = (10, 5, 2, 0)
 DEFAULT_OVERDUE_EVERY = 5
@@ -224,7 +226,7 @@ def is_live(task: TaskFacts, as_of: dt.date) -> bool:
     """Done, withdrawn and snoozed tasks get no reminders."""
     if task.state == "withdrawn" or task.kind == "ongoing":
         return False
-    if task.state == "done" and (task.completed_on is None or task.completed_on <= as_of):
+    if is_done(task.state, task.completed_on, as_of):
         return False
     return not (task.snoozed_until is not None and task.snoozed_until >= as_of)
 
@@ -330,12 +332,13 @@ def standing(task: TaskFacts, as_of: dt.date, cal: Calendar,
     if not is_live(task, as_of):
         return []
     out = []
-    soon = cal.add_working_days(as_of, task.policy.due_soon_window)
+    soon = due_soon_limit(cal, as_of, task.policy.due_soon_window)
     for occurrence, _due, eff in occurrences(task, as_of, cal, answered):
-        if eff < as_of:
-            out.append(Standing("overdue", occurrence, eff, cal.working_days_between(eff, as_of)))
-        elif eff <= soon:
-            out.append(Standing("due_soon", occurrence, eff, cal.working_days_between(as_of, eff)))
+        status = occurrence_status(eff, as_of, soon)
+        if status == OVERDUE:
+            out.append(Standing(status, occurrence, eff, cal.working_days_between(eff, as_of)))
+        elif status == DUE_SOON:
+            out.append(Standing(status, occurrence, eff, cal.working_days_between(as_of, eff)))
     return out
 
 
