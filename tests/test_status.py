@@ -17,14 +17,14 @@ from tests.cli import catalog_with_plan, dondoc
 D = dt.date
 
 
-def cli_statuses(home: Path, as_of: str) -> dict[tuple[str, str], str]:
-    result = dondoc("tasks", "--json", "--as-of", as_of, home=home)
+def cli_statuses(home: Path, as_of: str, db_url: str | None = None) -> dict[tuple[str, str], str]:
+    result = dondoc("tasks", "--json", "--as-of", as_of, home=home, db_url=db_url)
     assert result.code == 0, result.err
     return {(t["plan"], t["task"]): t["status"] for t in result.json()}
 
 
-def tui_statuses(home: Path, as_of: str) -> dict[tuple[str, str], str]:
-    engine = engine_for(f"sqlite:///{home / 'dondoc.sqlite'}")
+def tui_statuses(home: Path, as_of: str, db_url: str | None = None) -> dict[tuple[str, str], str]:
+    engine = engine_for(db_url or f"sqlite:///{home / 'dondoc.sqlite'}")
     try:
         return {(r.plan, r.code): r.status
                 for r in load_tasks(engine, Filter(as_of=D.fromisoformat(as_of)))}
@@ -67,14 +67,14 @@ plan:
 
 @pytest.mark.parametrize("window, expected", [(None, "not_due"), (25, "due_soon")])
 def test_a_plans_due_soon_window_counts_in_the_cli_and_the_tui(
-        tmp_path: Path, window: int | None, expected: str) -> None:
+        tmp_path: Path, db_url: str, window: int | None, expected: str) -> None:
     reminders = f"  reminders:\n    due_soon_window: {window}\n" if window else ""
     home = tmp_path / "home"
     folder = catalog_with_plan(tmp_path / "cat", PLAN.format(reminders=reminders))
-    assert dondoc("catalog", "load", str(folder), home=home).code == 0
-    cli = cli_statuses(home, "2022-06-01")
+    assert dondoc("catalog", "load", str(folder), home=home, db_url=db_url).code == 0
+    cli = cli_statuses(home, "2022-06-01", db_url)
     assert cli[("WIN-2022", "NV01")] == expected
-    assert tui_statuses(home, "2022-06-01") == cli
+    assert tui_statuses(home, "2022-06-01", db_url) == cli
 
 
 def test_the_status_rule() -> None:
