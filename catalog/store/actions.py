@@ -19,11 +19,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from dondoc.catalog.i18n import DondocError
-from dondoc.catalog.store.models import AuditEntry, Extension, ProgressReport, Task, utcnow
+from dondoc.catalog.store.dialect import mark
+from dondoc.catalog.store.models import (AuditEntry, Extension, ProgressReport, TargetActual, Task,
+                                         utcnow)
 from dondoc.catalog.settings import today
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 
@@ -306,3 +308,35 @@ def _undo_assign(session: Session, entry: AuditEntry, task: Task,
     session.add(undo)
     session.flush()
     return _result(undo, task, undone=entry.action)
+
+
+# ------------------------------------------------------------------------------ lookups and figures
+
+_LIVE = {"task": ("task", "state <> 'withdrawn'"), "target": ("target", "withdrawn_on is null")}
+
+
+def find_live(conn: Connection, what: str, code: str, plan: str | None = None) -> list[tuple[Any, ...]]:
+    """(id, plan code, code) of each live task or target (what) with this code."""
+    table, live = _LIVE[what]
+    m = mark(conn)
+    sql = f"select id, plan_code, code from {table} where code = {m} and {live}"
+    args: tuple[Any, ...] = (code,)
+    if plan:
+        sql += f" and plan_code = {m}"
+        args += (plan,)
+    return [tuple(r) for r in conn.exec_driver_sql(sql, args).all()]
+
+
+def record_target_actual(conn: Connection, target_id: int, plan: str, code: str, year: int,
+                         number: float | None, value: str, note: str | None,
+                         unit_code: str | None) -> None:
+    """A target's actual figure for a year (a number, else the text as given), audited."""
+    now = utcnow()
+    conn.execute(TargetActual.__table__.insert().values(
+        target_id=target_id, year=year, value=number,
+        value_text=None if number is not None else value,
+        unit_code=unit_code, reported_at=now, note=note))
+    conn.execute(AuditEntry.__table__.insert().values(
+        at=now, actor=None, action="target.actual", entity="target",
+        entity_key=f"{plan}/{code}", before=None,
+        after={"year": year, "value": value, "unit": unit_code}, undone=False))
