@@ -14,7 +14,6 @@ terminal UI and the command line (`dondoc report submit`) share them.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -26,7 +25,7 @@ from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.store.dialect import mark
 from dondoc.catalog.store.models import (AuditEntry, Extension, ProgressReport, TargetActual, Task,
                                          utcnow)
-from dondoc.catalog.settings import today
+from dondoc.catalog.settings import default_actor, today
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 
 DONE = "task.done"
@@ -51,18 +50,6 @@ class ActionResult:
     before: dict[str, Any] = field(default_factory=dict)
     after: dict[str, Any] = field(default_factory=dict)
     undone_action: str | None = None  # for an undo: which action it reversed
-
-
-def default_actor() -> str:
-    """Who acts: DONDOC_ACTOR, else the login name."""
-    from dondoc.catalog.settings import settings
-    actor = settings().actor
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return "unknown"
 
 
 @contextmanager
