@@ -101,3 +101,92 @@ def test_draft_refuses_what_is_not_a_plan_text(tmp_path: Path, home: Path) -> No
             lines = result.err.strip().splitlines()
             assert len(lines) == 1 and needle in lines[0], lines
     assert not out.exists()
+
+
+# ------------------------------------------------------------------ the document's structure
+
+REGISTRY = None
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    global REGISTRY
+    if REGISTRY is None:
+        from dondoc.catalog.files.draft import load_registry
+
+        REGISTRY = load_registry(SHIPPED_PLANS)
+    return REGISTRY
+
+
+def _draft(text: str, **kw):  # type: ignore[no-untyped-def]
+    from dondoc.catalog.files.ocrdraft import draft_from_string
+
+    return draft_from_string(text, "T-DRAFT", _registry(), **kw)
+
+
+# Damage as in the Hà Tiên scans: the organisation heading unreadable ("rv.T6 cHrIc rHr/c
+# HrpN") after a funding part, "2." read as "2,", specks before bullets, a dash glued to the
+# rest of a broken word ("-1Ung"), the recipients read as "Noi nhQn".
+DAMAGED = """I. MUC TIEU
+1. Nang cao nhan thuc ve chuyen doi so.
+II. NHIEM VU, GIAI PHAP
+1. Xay dung ha tang so
+- Nang cap mang noi bo cac co quan.
+
+III.KINH PHI THUC HIEN
+- Kinh phi tu ngan sach nha nuoc va cac nguon hop phap khac.
+
+ rv.T6 cHrIc rHr/c HrpN
+1. Phdng Vin h6a vir Th6ng tin thirnh ph5
+
+. - Tham muu UBND thanh pho trien khai Ke hoach nay.
+
+. -.Huong dan cac don vi cap nhat du lieu so.
+
+2, Phdng NQi vu thdnh ph6 theo doi, don doc thuc hien phong trao; cac co quan xay
+-1Ung ke hoach gui Phong Noi vu.
+
+Noi nhQn:
+- UBND tinh;
+- Luu: VT.
+"""
+
+
+def test_a_damaged_organisation_heading_after_funding_still_assigns_work() -> None:
+    plan = _draft(DAMAGED, issuer="HT-UBND")
+    by_section: dict[str, list] = {}
+    for task in plan.tasks:
+        by_section.setdefault(task.section, []).append(task)
+    # Funding assigns nothing; the unreadable part after it is the organisation.
+    assert sorted(by_section) == ["II.1", "IV.1", "IV.2"]
+    assert [t.title for t in by_section["IV.1"]] == [
+        "Tham muu UBND thanh pho trien khai Ke hoach nay.",
+        "Huong dan cac don vi cap nhat du lieu so."]
+    (second,) = by_section["IV.2"]
+    # "-1Ung" goes on its sentence; the recipients are no bullets of item 2.
+    assert second.title.endswith("cac co quan xay -1Ung ke hoach gui Phong Noi vu.")
+    assert all("UBND tinh" not in t.title for t in plan.tasks)
+
+
+def test_a_number_read_with_a_comma_only_when_it_is_the_next_one() -> None:
+    from dondoc.catalog.files.ocrdraft import split_items
+
+    items = split_items("I. NHIEM VU\n1. Lap ke hoach\nso luong la\n3, Tang cuong\n"
+                        "2, Giao Phong Noi vu\n")
+    assert [(i.section, i.head) for i in items] == [
+        ("I", "NHIEM VU"), ("I.1", "Lap ke hoach"), ("I.2", "Giao Phong Noi vu")]
+    assert items[1].lines == ["so luong la", "3, Tang cuong"]
+
+
+def test_a_procedure_heading_assigns_work_inside_a_part_that_does_not() -> None:
+    text = """I. MUC DICH, YEU CAU
+1. Muc dich
+Nang cao nhan thuc ve chuyen doi so.
+II. THANH PHAN HO SO VA KINH PHI KHEN THUONG
+1. Thanh phan ho so
+a) Van ban de nghi khen thuong.
+2. Trinh tu va thu tuc xet khen thuong
+a) Phong Noi vu tong hop ho so, trinh UBND thanh pho.
+"""
+    plan = _draft(text, issuer="HT-UBND")
+    assert [(t.section, t.lead[0].code if t.lead else None) for t in plan.tasks] == \
+        [("II.2.a", "HT-NV")]

@@ -25,12 +25,30 @@ _ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, 
 ROMAN_HEAD = re.compile(r"^\s*([IVXLl1|vxr]{1,5})\s*[.,:]\s*(\S.*)$")  # "Iv.", "rv." are IV
 DOTTED_HEAD = re.compile(r"^\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s+(\S.*)$")
 NUMBER_HEAD = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(\S.*)$")
+# The scan reads the full stop of "2. Giao Phòng..." as a comma; taken only for the next
+# number before a capital, as "2, 3 và 4" in running text never is.
+COMMA_HEAD = re.compile(r"^\s*(\d{1,2})\s*,\s*([A-ZĐ]\S*.*)$")
 LETTER_HEAD = re.compile(r"^\s*([a-eghik-nđ¢])\s*\)\s*(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
-BULLET = re.compile(r"^\s*[-–—~+•*]\s*(\S.*)$")
+# Specks before the dash (". - Rà soát", ". -.Xây dựng") are dirt on the scan.
+BULLET = re.compile(r"^[\s.,:;'^]*[-–—~+•*][\s.]*(\S.*)$")
+# "-1Ung Kế hoạch": a dash glued to a digit and letters is a damaged word ("dựng") that goes
+# on the previous line, not a bullet.
+GLUED_DASH = re.compile(r"^\s*-\d[A-Za-z]")
+# "Nơi nhận:", read by the scan as "Noi nhQn:", "Noi nhân:".
+RECIPIENTS = re.compile(r"^n[o0]i nh[a-z]{0,2}n\b")
 TASK_SECTIONS = ("nhiem vu", "giai phap", "to chuc thuc hien", "trach nhiem", "phan cong",
-                 "noi dung", "tien do")
+                 "noi dung", "tien do", "thoi gian")
 TARGET_SECTIONS = ("muc tieu", "chi tieu")
+# Parts that never assign work. A part whose heading the scan has damaged past reading and
+# which names none of these assigns work when a part before it did: the parts of a plan
+# come in order (purpose, targets, tasks, funding, organisation), so after the tasks an
+# unreadable part is the organisation ("rv.T6 cHrIc rHr/c HrpN").
+OTHER_SECTIONS = ("muc dich", "yeu cau", "tinh hinh", "nguyen nhan", "can cu", "quan diem",
+                  "kinh phi", "danh gia")
+# A numbered heading that assigns work in a part that otherwise does not ("3. Trình tự và
+# thủ tục xét khen thưởng" in a part about awards).
+TASK_SUBSECTIONS = ("trinh tu", "to chuc thuc hien", "phan cong", "trach nhiem")
 
 _Q = r"quy\s*([ivx1l|]{1,4}|\d)"
 _Y = r"((?:19|20)\d\d)"
@@ -62,6 +80,7 @@ class Item:
     lines: list[str] = field(default_factory=list)
     children: int = 0
     area: str = ""  # the folded heading of its Roman part
+    assigns: bool = False  # whether it sits in a part that assigns work
 
     @property
     def text(self) -> str:
@@ -97,15 +116,35 @@ def _mostly_upper(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
+def _next_text_line(lines: list[str], i: int) -> str:
+    """The first line after lines[i] that holds text (not blank, not a page number)."""
+    for line in lines[i + 1:]:
+        if line.strip() and not PAGE_NUMBER.match(line):
+            return line.strip()
+    return ""
+
+
+def _part_assigns(area: str, before: bool) -> bool:
+    """Whether a Roman part assigns work; `before` is whether any part before it did."""
+    if area_has(area, TASK_SECTIONS):
+        return True
+    if area_has(area, TARGET_SECTIONS + OTHER_SECTIONS):
+        return False
+    return before
+
+
 def split_items(text: str) -> list[Item]:
     """The numbered structure of the document, one Item per heading line."""
     items: list[Item] = []
     roman = number = letter_prev = ""
     area = ""
+    assigns = False  # whether the current Roman part (or numbered heading) assigns work
+    part_assigns = seen_assigning = False
     current: Item | None = None
     parents: dict[str, Item] = {}
     gap = page = recipients = False  # a blank line / a page number since the last text line
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             gap = True
@@ -114,7 +153,7 @@ def split_items(text: str) -> list[Item]:
             page = True
             continue
         folded_line = dl.fold(line)
-        if re.match(r"^noi nhan\b", folded_line):
+        if RECIPIENTS.match(folded_line):
             recipients = True  # the recipients and the signature hold no task...
             current = None
             continue
@@ -133,19 +172,23 @@ def split_items(text: str) -> list[Item]:
             _ROMAN_VALUES.get(roman.lower(), -1) + 1
         if m and r and len(m.group(2)) > 3 and (
                 (_mostly_upper(m.group(2)) and not m.group(1)[0].islower())
-                # a badly scanned heading ("rv.T6 cHrIc rHr/c HrpN"): the next numeral,
-                # naming a part we know
-                or (expected and area_has(dl.fold(m.group(2)), TASK_SECTIONS + ("kinh phi",)))):
+                # a badly scanned heading ("rv.T6 cHrIc rHr/c HrpN", "v. THANH PHAN"): the
+                # next numeral, in capitals, naming a part we know or opening item 1
+                or (expected and (_mostly_upper(m.group(2))
+                                  or area_has(dl.fold(m.group(2)), TASK_SECTIONS + ("kinh phi",))
+                                  or re.match(r"^1\s*\.\s*\D", _next_text_line(lines, i))))):
             roman, number, letter_prev = r, "", ""
             area = dl.fold(m.group(2))
-            current = Item(roman, 1, m.group(2), area=area)
+            part_assigns = assigns = _part_assigns(area, seen_assigning)
+            seen_assigning = seen_assigning or part_assigns
+            current = Item(roman, 1, m.group(2), area=area, assigns=assigns)
             items.append(current)
             parents = {roman: current}
             continue
         m = DOTTED_HEAD.match(line)
         if m and roman and m.group(1) == number:
             section = f"{roman}.{m.group(1)}.{int(m.group(2))}"
-            current = Item(section, 3, m.group(3), area=area)
+            current = Item(section, 3, m.group(3), area=area, assigns=assigns)
             parents.pop("~bullets-owner", None)
             _child(parents, f"{roman}.{number}")
             items.append(current)
@@ -153,10 +196,16 @@ def split_items(text: str) -> list[Item]:
             letter_prev = ""
             continue
         m = NUMBER_HEAD.match(line)
+        if not m and number:
+            m = COMMA_HEAD.match(line)
+            m = m if m and int(m.group(1)) == int(number) + 1 else None
         if m and roman and not re.match(r"^\d", m.group(2)):
             number, letter_prev = str(int(m.group(1))), ""
             section = f"{roman}.{number}"
-            current = Item(section, 2, m.group(2), area=area)
+            head = dl.fold(m.group(2))
+            assigns = part_assigns or (len(head) <= 80 and not area_has(area, TARGET_SECTIONS)
+                                       and area_has(head, TASK_SUBSECTIONS))
+            current = Item(section, 2, m.group(2), area=area, assigns=assigns)
             parents.pop("~bullets-owner", None)
             _child(parents, roman)
             items.append(current)
@@ -170,12 +219,12 @@ def split_items(text: str) -> list[Item]:
             letter_prev = letter
             base = f"{roman}.{number}" if number else roman
             section = f"{base}.{letter}"
-            current = Item(section, 3, m.group(2), area=area)
+            current = Item(section, 3, m.group(2), area=area, assigns=assigns)
             parents.pop("~bullets-owner", None)
             _child(parents, base)
             items.append(current)
             continue
-        m = BULLET.match(line)
+        m = None if GLUED_DASH.match(line) else BULLET.match(line)
         if m and current is not None and current.level > 1:
             # Each bullet is a task of its own in the hand-made catalogs, under the same
             # section; the item it hangs from becomes their heading.
@@ -187,7 +236,7 @@ def split_items(text: str) -> list[Item]:
             else:
                 owner.children += 1
                 parents["~bullets-owner"] = owner
-            current = Item(section, 4, m.group(1), area=area)
+            current = Item(section, 4, m.group(1), area=area, assigns=assigns)
             items.append(current)
             continue
         if current is not None and current.level == 1 and not current.lines \
@@ -195,6 +244,9 @@ def split_items(text: str) -> list[Item]:
             # A Roman heading set on two lines: its second line names the area too.
             current.head = f"{current.head} {line}"
             area = current.area = dl.fold(current.head)
+            before = any(it.assigns for it in items[:-1] if it.level == 1)
+            part_assigns = assigns = current.assigns = _part_assigns(area, before)
+            seen_assigning = before or part_assigns
             continue
         if current is not None and paragraph and line[:1].isupper() and _splits(current):
             owner = getattr(current, "paragraph_of", None) or current
@@ -206,7 +258,7 @@ def split_items(text: str) -> list[Item]:
                 heading = current.text.rstrip().endswith((".", ":", ";"))
             if heading:
                 owner.children += 1
-                current = Item(owner.section, 4, line, area=area)
+                current = Item(owner.section, 4, line, area=area, assigns=assigns)
                 current.paragraph_of = owner  # type: ignore[attr-defined]
                 items.append(current)
                 continue
@@ -409,7 +461,7 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
         if area_has(item.area, TARGET_SECTIONS) and PERCENT.search(folded):
             _target(plan, item, folded)
             continue
-        if not area_has(item.area, TASK_SECTIONS):
+        if not item.assigns:
             continue
         lead, coordinators = _units(finder, folded)
         parents_up = [item.section] if item.level == 4 else []
