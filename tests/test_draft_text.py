@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -190,3 +191,43 @@ a) Phong Noi vu tong hop ho so, trinh UBND thanh pho.
     plan = _draft(text, issuer="HT-UBND")
     assert [(t.section, t.lead[0].code if t.lead else None) for t in plan.tasks] == \
         [("II.2.a", "HT-NV")]
+
+
+# ------------------------------------------------------------------ the header
+
+BODY = "\nI. NHIEM VU\n1. Trien khai ke hoach.\n"
+
+
+def test_header_behind_a_signature_stamp_names_the_standing_committee() -> None:
+    # The stamp names the office that signed (Văn phòng Thành ủy), not the issuer; the
+    # number sits below the stamp; the title names the body that resolved.
+    text = ('"%, Van phong Thanh iy\n\\\\ vineroxs )28 1().2021 18:41:53\nWt +07:00\n'
+            "THANH UY HAI PHONG PANG CONG SAN VIET NAM\n%\n"
+            "S6 03-NQ/TU Hdi Phong, ngay 26 thang 10 nim 2021\nNGHI QUYET\n"
+            "CUA BAN THUONG VU THANH UY\nvé Chuyén dbi s6 thanh phd Hai Phong\n" + BODY)
+    plan = _draft(text)
+    assert (plan.number, plan.issued_on, plan.issuer_code) == \
+        ("03-NQ/TU", dt.date(2021, 10, 26), "HP-BTVTU")
+
+
+def test_header_party_committee_read_badly_under_its_superior() -> None:
+    text = ("DANG BO TfNH THANH HOA BANG CONG SAN VIT NAM\nTill U BIM SON\n"
+            "* Bim So'n, ngày 30 tháng 12 nám 2021\nSo 58 -KHITU\nKE HOACH HANH BQNG\n"
+            "Thirc hin Nghj quyts 06-NQ/TU\n" + BODY)
+    plan = _draft(text)
+    assert (plan.number, plan.issued_on, plan.issuer_code) == \
+        ("58-KH/TU", dt.date(2021, 12, 30), "BS-TU")
+
+
+def test_header_date_with_the_day_read_as_letters() -> None:
+    # "ngày 18" read as "ngdylB": l is 1, B is 8.
+    plan = _draft(" HdTiAn,ngdylB thdng 7 ndm2022\n\nKE HOACH\nChuy6n aal sii\n" + BODY)
+    assert plan.issued_on == dt.date(2022, 7, 18)
+    assert plan.issuer_code is None  # no top-left block, no closing sentence: nobody guessed
+
+
+def test_without_a_header_the_closing_sentence_names_the_issuer() -> None:
+    text = (BODY + "\nTr6n dAy li K6 hoach t6 chric thUc hiQn phong triro thi dua cta UBND "
+            "thenh\nph6 HA Ti6n, dO nghi c6c co quan, don vi, dfa phuong t6 chric thuc hien.\n")
+    plan = _draft(text)
+    assert (plan.number, plan.issued_on, plan.issuer_code) == (None, None, "HT-UBND")

@@ -295,6 +295,17 @@ def skeleton(folded: str) -> str:
     return " ".join(s.split())
 
 
+# A digit inside a word, or at the end of a longer one, is a vowel the scan misread
+# ("Ti6n" for "Tiên", "ph6" for "phố"); folding would split the word there ("ti 6 n") and
+# lose its consonant skeleton. "S6" (Sở) is left to the skeleton's own reading.
+_GLUED_DIGIT = re.compile(r"(?<=[^\W\d_])\d(?=[^\W\d_])|(?<=[^\W\d_]{2})\d\b")
+
+
+def unit_fold(text: str) -> str:
+    """Folded text for finding unit names in: misread vowels dropped, not split apart."""
+    return dl.fold(_GLUED_DIGIT.sub("", text))
+
+
 class UnitFinder:
     """Registry names and aliases looked for in scanned text, longest first.
 
@@ -365,52 +376,119 @@ def find_deadline(folded: str) -> str | None:
 # ------------------------------------------------------------------- the document
 
 
+_NUMBER = re.compile(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*"
+                     r"(?:[-/ ]|i(?=tu|ub))\s*([a-z]{2,6})\b")
+# "ngày 18 tháng 7 năm 2022", read as "ngdylB thdng 7 ndm2022": the day's digits come back
+# from the letters the scan makes of them.
+_DATE = re.compile(r"\bng[a-z]{0,2}y\s*([0-9lbiosz]{1,2})\s+thang\s*(\d{1,2})\s*nam\s*"
+                   r"((?:19|20)\d\d)")
+_DAY_DIGITS = str.maketrans({"l": "1", "i": "1", "b": "8", "o": "0", "s": "5", "z": "2"})
+# A digital signature stamp ("Văn phòng Thành ủy ... 28.10.2021 18:41:53 +07:00") sits above
+# the header and names the office that signed, not the issuer.
+_STAMP = re.compile(r"\d\d:\d\d(?::\d\d)?|\+\s*0?7\s*:?\s*00")
+
+
+def _number(lines: list[str]) -> str | None:
+    m = _NUMBER.search(" ".join(dl.fold(ln) for ln in lines))
+    if not m:
+        return None
+    if m.group(3) == "tu" or m.group(2) == "nq":
+        return f"{m.group(1)}-{m.group(2).upper()}/{m.group(3).upper()}"  # party documents
+    return f"{m.group(1)}/{m.group(2).upper()}-{m.group(3).upper()}"
+
+
+def _date(lines: list[str]) -> dt.date | None:
+    m = _DATE.search(" ".join(dl.fold(ln) for ln in lines))
+    if not m:
+        return None
+    day = m.group(1).translate(_DAY_DIGITS)
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(day))
+    except ValueError:
+        return None
+
+
+def _header_unit(line: str, finder: UnitFinder, registry: Registry) -> str | None:
+    """The unit a line of the top-left block names, its scan damage allowed for."""
+    from difflib import SequenceMatcher
+
+    f = unit_fold(line)
+    # The scan often keeps only the second line of the issuer ("THÀNH PHỐ HẢI PHÒNG").
+    for candidate in (f, f"uy ban nhan dan {f}", f"ubnd {f}"):
+        found = finder.find(candidate)
+        if found:
+            return found[0][2]
+    # "Till U BIM SON" is "THỊ ỦY BỈM SƠN": the whole line against every name, closely.
+    letters = re.sub(r"[^a-z]", "", f)
+    best, best_ratio = None, 0.8
+    for key in sorted(registry.folded):
+        plain = re.sub(r"[^a-z]", "", key)
+        if len(plain) < 10 or abs(len(plain) - len(letters)) > 3:
+            continue
+        ratio = SequenceMatcher(None, letters, plain).ratio()
+        code = registry.resolve(key, None)
+        if ratio > best_ratio and isinstance(code, str):
+            best, best_ratio = code, ratio
+    return best
+
+
+def _issuer(lines: list[str], title_at: int | None, text: str, registry: Registry) -> str | None:
+    """The issuer: the lowest unit of the top-left block (the body under its superior,
+    "ĐẢNG BỘ TỈNH THANH HÓA / THỊ ỦY BỈM SƠN"), narrowed by a "CỦA BAN THƯỜNG VỤ ..." line
+    under the title; without a header, the unit the closing "Trên đây là Kế hoạch ... của
+    UBND thành phố Hà Tiên" names."""
+    finder = UnitFinder(registry, None)
+    block = lines[:title_at if title_at is not None else 6]
+    stamp = max((i for i, ln in enumerate(block[:8]) if _STAMP.search(ln)), default=-1)
+    issuer = None
+    for ln in block[stamp + 1:]:
+        f = dl.fold(ln)
+        if _NUMBER.search(f) or _DATE.search(f):
+            break  # the block ends at the number and date line
+        if not (_mostly_upper(ln) or re.match(r"^\W*[A-ZĐ]{2,}\s+[A-ZĐ]{2,}", ln)):
+            continue  # the header is in capitals; running text is not a header
+        issuer = _header_unit(ln, finder, registry) or issuer
+    if issuer and title_at is not None:
+        province = registry.province_of(issuer)
+        for ln in lines[title_at + 1:title_at + 3]:
+            f = dl.fold(ln)
+            if f.startswith("cua "):
+                named = UnitFinder(registry, province).find(unit_fold(ln))
+                if named:
+                    return named[0][2]
+    if issuer:
+        return issuer
+    folded = unit_fold(text)
+    # "Trên đây là", read as "Tr6n dAy li".
+    m = re.search(r"\btr[a-z]?n d[a-z]{1,2}y l[a-z]\b", folded)
+    if m:
+        # The sentence up to its request ("đề nghị các cơ quan ..."), where others are named.
+        closing = re.split(r"\bd[a-z]? nghi\b", folded[m.end():m.end() + 300])[0]
+        named = finder.find(closing)
+        if named:
+            return named[0][2]
+    return None
+
+
 def _meta(text: str, registry: Registry) -> tuple[str | None, dt.date | None, str | None,
                                                   str | None]:
     """(number, date, issuer code, title) from the document's first lines."""
     head_lines = [ln.strip() for ln in text.splitlines()[:40] if ln.strip()]
-    folded_head = " ".join(dl.fold(ln) for ln in head_lines[:12])
-    number = None
+    title_at = next((i for i, ln in enumerate(head_lines) if _TITLE_WORD.fullmatch(dl.fold(ln))),
+                    None)
     # Only the lines above the title: the "Căn cứ" lines cite other documents' numbers.
-    # The scan reads the slash of "KH/TU" as an "I".
-    title_at = next((i for i, ln in enumerate(head_lines) if _TITLE_WORD.fullmatch(dl.fold(ln))), 5)
-    top = " ".join(dl.fold(ln) for ln in head_lines[:min(title_at, 5)])
-    m = re.search(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*(?:[-/ ]|i(?=tu|ub))\s*([a-z]{2,6})\b",
-                  top)
-    if m:
-        number = f"{m.group(1)}/{m.group(2).upper()}-{m.group(3).upper()}"
-        if m.group(3) == "tu" or m.group(2) == "nq":
-            number = f"{m.group(1)}-{m.group(2).upper()}/{m.group(3).upper()}"
-    issued = None
-    m = re.search(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*((?:19|20)\d\d)", folded_head)
-    if m:
-        try:
-            issued = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            issued = None
-    issuer = None
-    finder = UnitFinder(registry, None)
-    for ln in head_lines[:6]:
-        f = dl.fold(ln)
-        # The scan often keeps only the second line of the issuer ("THÀNH PHỐ HẢI PHÒNG").
-        for candidate in (f, f"uy ban nhan dan {f}", f"ubnd {f}"):
-            found = finder.find(candidate)
-            if found:
-                issuer = found[0][2]
-                break
-        if issuer:
-            break
+    number = _number(head_lines[:title_at if title_at is not None else 5])
+    issued = _date(head_lines[:12])
+    issuer = _issuer(head_lines, title_at, text, registry)
     title = None
-    for i, ln in enumerate(head_lines):
-        if _TITLE_WORD.fullmatch(dl.fold(ln)):
-            parts = []
-            for nxt in head_lines[i + 1:i + 4]:
-                f = dl.fold(nxt)
-                if f.startswith(("can c", "thuc hien", "-")) or len(parts) >= 2:
-                    break
-                parts.append(nxt)
-            title = " ".join([ln.capitalize(), *parts]) if parts else None
-            break
+    if title_at is not None:
+        parts = []
+        for nxt in head_lines[title_at + 1:title_at + 4]:
+            f = dl.fold(nxt)
+            if f.startswith(("can c", "thuc hien", "-")) or len(parts) >= 2:
+                break
+            parts.append(nxt)
+        title = " ".join([head_lines[title_at].capitalize(), *parts]) if parts else None
     return number, issued, issuer, title
 
 
@@ -450,7 +528,7 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
         folded = dl.fold(item.text)
         if item.children and item.level > 1:
             # "1. Sở Thông tin và Truyền thông" over its lettered duties or bullets.
-            named = finder.find(dl.fold(item.head))
+            named = finder.find(unit_fold(item.head))
             if named and named[0][0] <= 3:
                 heading_unit[item.section] = (named[0][1], named[0][2])
             found_deadline = find_deadline(dl.fold(item.text))
@@ -463,7 +541,7 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
             continue
         if not item.assigns:
             continue
-        lead, coordinators = _units(finder, folded)
+        lead, coordinators = _units(finder, unit_fold(item.text))
         parents_up = [item.section] if item.level == 4 else []
         parents_up += [item.section.rsplit(".", k)[0] for k in (1, 2) if "." in item.section]
         for parent in parents_up:
