@@ -231,3 +231,35 @@ def test_without_a_header_the_closing_sentence_names_the_issuer() -> None:
             "thenh\nph6 HA Ti6n, dO nghi c6c co quan, don vi, dfa phuong t6 chric thuc hien.\n")
     plan = _draft(text)
     assert (plan.number, plan.issued_on, plan.issuer_code) == (None, None, "HT-UBND")
+
+
+# ------------------------------------------------------------------ leads from the organisation part
+
+def test_the_unit_given_the_plans_tasks_leads_those_that_name_nobody() -> None:
+    text = """I. NHIEM VU, GIAI PHAP
+1. Huy dong cac nguon luc
+Uu tien bo tri ngan sach dia phuong de dau tu ha tang so.
+2. Ban Tuyen giao Thi uy chu tri tuyen truyen ve chuyen doi so.
+II. TO CHUC THUC HIEN
+1. U ban nhân dan Thi xã can cr mic tiëu, thim vi, giái pháp dugc giao
+trong Ké hoach nay xây dirng k hoach trien khai.
+2. Van phông Thj üy chü trI, theo dôi, don dôc thirc hin Ké hoach.
+"""
+    plan = _draft(text, issuer="BS-TU")
+    leads = {t.section: [r.code for r in t.lead] for t in plan.tasks}
+    # The plan's own task with nobody named goes to UBND thị xã; a task naming its unit
+    # keeps it; "Thj üy" ("Thị ủy", ị read as j) is still found.
+    assert leads == {"I.1": ["BS-UBND"], "I.2": ["BS-BTG"], "II.1": ["BS-UBND"],
+                     "II.2": ["BS-VPTU"]}
+
+
+def test_a_sector_unit_given_its_own_tasks_leads_nothing_else() -> None:
+    text = """I. NHIEM VU, GIAI PHAP
+1. Xay dung co so du lieu dat dai.
+II. TO CHUC THUC HIEN
+1. Trung tam Y te thanh pho chu tri trien khai cac nhiem vu, giai phap ve chuyen doi so
+cua nganh y te.
+"""
+    plan = _draft(text, issuer="HT-UBND")
+    assert {t.section: [r.code for r in t.lead] for t in plan.tasks} == \
+        {"I.1": [], "II.1": ["HT-TTYT"]}

@@ -291,7 +291,8 @@ def skeleton(folded: str) -> str:
     diacritics sit: "Théng tin" for "Thông tin"), rarely consonants."""
     s = _SO.sub("so", folded)
     s = re.sub(r"[^a-z ]", "", s)
-    s = re.sub(r"[aeiouy]", "", s)
+    # Vietnamese has no "j": it is the scan's "ị" ("Thj ủy", "djnh"), a vowel.
+    s = re.sub(r"[aeiouyj]", "", s)
     return " ".join(s.split())
 
 
@@ -524,6 +525,8 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
     finder = UnitFinder(registry, province)
     heading_unit: dict[str, tuple[str, str]] = {}
     heading_deadline: dict[str, str] = {}
+    task_items: list[Item] = []
+    overall: UnitRef | None = None
     for item in items:
         folded = dl.fold(item.text)
         if item.children and item.level > 1:
@@ -554,8 +557,33 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
         plan.tasks.append(DraftTask(
             code=_code("NV", item.section, plan), section=item.section, title=item.text,
             lead=lead, coordinators=coordinators, deadline=deadline, category=category))
+        task_items.append(item)
+        if not overall and area_has(item.area, ("to chuc thuc hien",)):
+            overall = _overall_lead(finder, item)
+    if overall:
+        # The organisation part gives the plan's tasks to one unit ("UBND thị xã căn cứ mục
+        # tiêu, nhiệm vụ, giải pháp được giao trong Kế hoạch này..."): it leads every task
+        # of the other parts that names no lead of its own.
+        for task, item in zip(plan.tasks, task_items):
+            if not task.lead and not area_has(item.area, ("to chuc thuc hien",)):
+                task.lead = [UnitRef(overall.text, overall.code)]
     plan.resolve(registry)
     return plan
+
+
+_GIVEN_THE_PLAN = re.compile(r"\bgiai phap\b.{0,40}\bke hoach\b")
+
+
+def _overall_lead(finder: UnitFinder, item: Item) -> UnitRef | None:
+    """The unit an organisation item opens with, when it is given the plan's tasks and
+    solutions as a whole (not those of one sector: "giải pháp ... của ngành y tế")."""
+    folded = unit_fold(item.text)
+    if not _GIVEN_THE_PLAN.search(folded[:200]):
+        return None
+    named = finder.find(folded)
+    if not named or named[0][0] > 3:
+        return None
+    return UnitRef(named[0][1], named[0][2])
 
 
 def _units(finder: UnitFinder, folded: str) -> tuple[list[UnitRef], list[UnitRef]]:
