@@ -263,3 +263,12 @@ cua nganh y te.
     plan = _draft(text, issuer="HT-UBND")
     assert {t.section: [r.code for r in t.lead] for t in plan.tasks} == \
         {"I.1": [], "II.1": ["HT-TTYT"]}
+
+
+def test_a_quarter_read_with_a_y_for_its_v() -> None:
+    from dondoc.catalog.files.ocrdraft import find_deadline
+    from dondoc.catalog.rules import deadline as dl
+
+    # "hoàn thành trong quý IV năm 2022" as the Hà Tiên scan reads it.
+    assert find_deadline(dl.fold("hoan thdnh trong quj lY ndtrn2022.")) == "quý IV/2022"
+    assert find_deadline(dl.fold("quy y nam 2022")) is None  # no numeral left: no quarter

@@ -50,7 +50,8 @@ OTHER_SECTIONS = ("muc dich", "yeu cau", "tinh hinh", "nguyen nhan", "can cu", "
 # thủ tục xét khen thưởng" in a part about awards).
 TASK_SUBSECTIONS = ("trinh tu", "to chuc thuc hien", "phan cong", "trach nhiem")
 
-_Q = r"quy\s*([ivx1l|]{1,4}|\d)"
+# "quý IV" read as "quj lY": a "y" in the numeral is its "V".
+_Q = r"quy\s*([ivxy1l|]{1,4}|\d)"
 _Y = r"((?:19|20)\d\d)"
 DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*(?:hang|moi)\s*nam\b"),
@@ -360,7 +361,7 @@ def find_deadline(folded: str) -> str | None:
             continue
         groups = list(m.groups())
         if template.startswith("quý"):
-            r = _roman(groups[0]) if not groups[0].isdigit() else \
+            r = _roman(groups[0].replace("y", "v")) if not groups[0].isdigit() else \
                 {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(groups[0])
             if not r:
                 continue
