@@ -32,6 +32,7 @@ import orjson
 import yaml
 
 from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.safety import scrub_urls, url_label
 from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
 
@@ -39,9 +40,7 @@ ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
 OUTBOX_CHANNEL = "outbox"
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
-# Schemas whose host part is an address, not a token: safe to show.
-_HOST_IS_ADDRESS = {"mailto", "mailtos", "json", "jsons", "form", "forms", "xml", "xmls",
-                    "ntfy", "ntfys", "gotify", "gotifys", "matrix", "matrixs", "mmost", "mmosts"}
+_PIECES = re.compile(r"[/:@?&=,\s]+")
 
 
 class ConfigError(DondocError):
@@ -86,9 +85,7 @@ class Targets:
     def mask(self, text: str | None) -> str | None:
         if not text:
             return text
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return _USERINFO.sub(r"\1***@", text)
+        return _mask_all(text, self.secrets)
 
 
 # ------------------------------------------------------------------------ configuration
@@ -153,15 +150,25 @@ def _channel(url: str, opts: dict[str, Any]) -> str:
 
 
 def _label(url: str) -> str:
-    schema = url.split("://", 1)[0].lower() if "://" in url else "?"
-    if schema not in _HOST_IS_ADDRESS and schema != outbox.SCHEMA:
-        return f"{schema}://…"
+    if url.split("://", 1)[0].lower() == outbox.SCHEMA:
+        return f"{outbox.SCHEMA}://"
+    return url_label(url.replace("${", "").replace("}", ""))
+
+
+def _plugin_secrets(plugin: Any) -> set[str]:
+    """What Apprise's own privacy rendering hides (a bot token, a webhook id and token)."""
+    from urllib.parse import unquote
+
     try:
-        host = urlsplit(url.replace("${", "").replace("}", "")).hostname or ""
-        port = urlsplit(url.replace("${", "").replace("}", "")).port
-    except ValueError:
-        host, port = "", None
-    return f"{schema}://{host}" + (f":{port}" if port else "")
+        shown = set(_PIECES.split(unquote(plugin.url(privacy=True))))
+        full = _PIECES.split(unquote(plugin.url(privacy=False)))
+    except Exception:  # a plugin that cannot render itself leaves the URL scrubbing in place
+        return set()
+    out = set()
+    for piece in full:
+        if len(piece) >= 4 and piece not in shown and "..." not in piece:
+            out |= {piece, quote(piece, safe="")}
+    return out
 
 
 def _tags(opts: dict[str, Any], global_tags: Any) -> frozenset[str]:
@@ -212,6 +219,7 @@ def load_targets(path: str | Path | None = None,
         if len(servers) != 1:
             raise ConfigError("remind.config_url", path=where, url=_label(url),
                               problem=_mask_all("; ".join(problems), secrets) or "?")
+        secrets |= _plugin_secrets(servers[0])
         plugin = servers[0]
         # The ledger and the pool set the pace; Apprise's per-plugin sleep would cap a
         # mail server at one message each 5.5 s.
@@ -234,7 +242,8 @@ def load_targets(path: str | Path | None = None,
 def _mask_all(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
-    return _USERINFO.sub(r"\1***@", text)
+    # A URL written without ${...} carries its token inline: only its schema and host show.
+    return scrub_urls(_USERINFO.sub(r"\1***@", text)) or ""
 
 
 # ------------------------------------------------------------------------ log capture

@@ -27,6 +27,7 @@ from typing import Any, Iterable, Iterator
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from dondoc.catalog.safety import scrub_urls
 from dondoc.catalog.store.models import Delivery, Task
 
 T = Delivery.__table__
@@ -230,7 +231,9 @@ def mark(engine: Engine, outcomes: list[Outcome], sender: str, settings: Setting
     result: dict[str, str] = {}
     params = []
     for o in outcomes:
-        entry = {"at": now.isoformat(timespec="seconds"), "ok": o.ok, "error": o.error,
+        # The sender masks its errors; a URL that slipped through still loses its path here.
+        error = None if o.ok else scrub_urls(o.error)
+        entry = {"at": now.isoformat(timespec="seconds"), "ok": o.ok, "error": error,
                  "ms": o.ms, "attempt": o.claim.attempts}
         if o.ok:
             status, nxt = SENT, None
@@ -241,7 +244,7 @@ def mark(engine: Engine, outcomes: list[Outcome], sender: str, settings: Setting
         result[o.claim.key] = status
         params.append({"b_id": o.claim.id, "b_sender": sender, "b_status": status,
                        "b_sent": now if o.ok else None, "b_next": nxt,
-                       "b_error": None if o.ok else o.error,
+                       "b_error": error,
                        "b_outcome": _history(o.claim.outcome, entry, o.endpoint),
                        "b_subject": o.subject})
     stmt = (update(T)
@@ -291,7 +294,7 @@ def rows(engine: Engine, failed_only: bool = False, plan: str | None = None,
                 "unit": m["unit_code"],
                 "occurrence": m["occurrence"].isoformat() if m["occurrence"] else None,
                 "rule": m["rule"], "channel": m["channel"], "status": m["status"],
-                "attempts": m["attempts"], "subject": m["subject"], "error": m["error"],
+                "attempts": m["attempts"], "subject": m["subject"], "error": scrub_urls(m["error"]),
                 "sent_at": _iso(m["sent_at"]), "next_attempt_at": _iso(m["next_attempt_at"]),
                 "claimed_at": _iso(m["claimed_at"]), "outcome": m["outcome"],
             }
