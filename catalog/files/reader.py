@@ -81,6 +81,9 @@ def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputE
             out.append(InputError(label, line, "field.missing", field=fieldname))
         elif err["type"] == "extra_forbidden":
             out.append(InputError(label, line, "field.extra", field=fieldname))
+        elif err["type"] == "control_char":
+            out.append(InputError(label, line, "field.control_char", field=fieldname,
+                                  code=(err.get("ctx") or {}).get("code", "?")))
         else:
             vi, en = type_phrase(err["type"], err["msg"])
             out.append(InputError(label, line, "field.type", field=fieldname, expected=vi,

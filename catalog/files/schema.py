@@ -9,7 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic_core import PydanticCustomError
+
+from dondoc.catalog.safety import first_control
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -17,8 +22,30 @@ UnitRef = Annotated[str, StringConstraints(min_length=1)]
 Category = Literal["task", "report", "review", "project"]
 
 
+def _check_text(value: Any) -> None:
+    if isinstance(value, str):
+        bad = first_control(value)
+        if bad is not None:
+            # A title holding ESC ] 0; or ESC [ 2J would rewrite the terminal of whoever lists it.
+            raise PydanticCustomError("control_char", "control character U+{code}",
+                                      {"code": f"{ord(bad):04X}"})
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        _check_text(value)
+        return value
 
 
 class PolicySpec(_Strict):

@@ -208,6 +208,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không kết nối được máy chủ Prefect tại {url}; hãy chạy `dondoc up` trước",
         "cannot reach the Prefect server at {url}; run `dondoc up` first",
     ),
+    # hardening: refusals of hostile or oversized input, failures reported in one line
+    "field.control_char": (
+        "trường «{field}»: chứa ký tự điều khiển U+{code} (chỉ cho phép xuống dòng và tab)",
+        "field «{field}»: holds the control character U+{code} (only newline and tab are allowed)",
+    ),
+    # end hardening
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

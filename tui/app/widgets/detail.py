@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+
+from dondoc.catalog.safety import printable
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -45,7 +47,7 @@ def _field(text: Text, label: str, value: str | Text, style: str = "") -> None:
     if isinstance(value, Text):
         text.append_text(value)
     else:
-        text.append(value, style=style)
+        text.append(printable(value, oneline=False), style=style)
     text.append("\n")
 
 
@@ -55,7 +57,7 @@ def _section(text: Text, title: str, items: list[str], total: int | None = None)
     if not items:
         text.append(f"  {tr('detail.none')}\n", style="dim")
     for item in items:
-        text.append(f"  • {item}\n")
+        text.append(f"  • {printable(item)}\n")
     if total is not None and total > len(items):
         text.append(f"  {tr('detail.more', n=total - len(items))}\n", style="dim")
 
