@@ -81,6 +81,10 @@ def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputE
             out.append(InputError(label, line, "field.missing", field=fieldname))
         elif err["type"] == "extra_forbidden":
             out.append(InputError(label, line, "field.extra", field=fieldname))
+        elif err["type"] in ("string_too_long", "too_long"):
+            limit = (err.get("ctx") or {}).get("max_length", "?")
+            key = "field.too_long" if err["type"] == "string_too_long" else "field.too_many"
+            out.append(InputError(label, line, key, field=fieldname, limit=limit))
         elif err["type"] == "control_char":
             out.append(InputError(label, line, "field.control_char", field=fieldname,
                                   code=(err.get("ctx") or {}).get("code", "?")))

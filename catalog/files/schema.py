@@ -2,6 +2,11 @@
 
 Unknown fields are refused (a typo must not vanish silently). Unit references are
 codes, names or aliases; they are resolved by the loader, not here.
+
+Limits (a catalog beyond them is a mistake or an attack, and would make every view slow):
+a file at most MAX_FILE_BYTES; a title MAX_TITLE characters; a unit name, short name or
+alias MAX_NAME; a note and any other text MAX_TEXT; at most MAX_TASKS tasks and as many
+targets per plan, MAX_UNITS units per registry file.
 """
 
 from __future__ import annotations
@@ -16,14 +21,26 @@ from pydantic_core import PydanticCustomError
 
 from dondoc.catalog.safety import first_control
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TITLE = 1000
+MAX_NAME = 300
+MAX_TEXT = 5000
+MAX_TASKS = 5000
+MAX_UNITS = 20000
+
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-UnitRef = Annotated[str, StringConstraints(min_length=1)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+UnitRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Category = Literal["task", "report", "review", "project"]
 
 
 def _check_text(value: Any) -> None:
     if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise PydanticCustomError("string_too_long", "too long",
+                                      {"max_length": MAX_TEXT})
         bad = first_control(value)
         if bad is not None:
             # A title holding ESC ] 0; or ESC [ 2J would rewrite the terminal of whoever lists it.
@@ -60,12 +77,12 @@ class PolicySpec(_Strict):
 
 class UnitSpec(_Strict):
     code: Code
-    name: Text
-    short_name: str | None = None
+    name: Name
+    short_name: Name | None = None
     kind: str | None = None
     parent: UnitRef | None = None
     province: str | None = None
-    aliases: list[Text] = []
+    aliases: list[Name] = []
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     successor: UnitRef | None = None
@@ -73,12 +90,12 @@ class UnitSpec(_Strict):
 
 
 class UnitsFile(_Strict):
-    units: list[UnitSpec]
+    units: Annotated[list[UnitSpec], Field(max_length=MAX_UNITS)]
 
 
 class PlanSpec(_Strict):
     code: Code
-    title: Text
+    title: Title
     number: str | None = None
     kind: str | None = None
     issuer: UnitRef
@@ -94,7 +111,7 @@ class PlanSpec(_Strict):
 class TaskSpec(_Strict):
     code: Code
     section: str | None = None
-    title: Text
+    title: Title
     category: Category = "task"
     lead: UnitRef | None = None
     coordinators: list[UnitRef] = []
@@ -124,5 +141,5 @@ class TargetSpec(_Strict):
 
 class PlanFile(_Strict):
     plan: PlanSpec
-    tasks: list[TaskSpec] = []
-    targets: list[TargetSpec] = []
+    tasks: Annotated[list[TaskSpec], Field(max_length=MAX_TASKS)] = []
+    targets: Annotated[list[TargetSpec], Field(max_length=MAX_TASKS)] = []

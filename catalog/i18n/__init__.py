@@ -213,6 +213,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "trường «{field}»: chứa ký tự điều khiển U+{code} (chỉ cho phép xuống dòng và tab)",
         "field «{field}»: holds the control character U+{code} (only newline and tab are allowed)",
     ),
+    "field.too_long": (
+        "trường «{field}»: dài quá {limit} ký tự",
+        "field «{field}»: longer than {limit} characters",
+    ),
+    "field.too_many": (
+        "trường «{field}»: nhiều quá {limit} mục",
+        "field «{field}»: more than {limit} entries",
+    ),
+    "file.too_big": (
+        "tệp quá lớn ({size} MB, tối đa {limit} MB)",
+        "the file is too large ({size} MB, at most {limit} MB)",
+    ),
     # end hardening
 }
 

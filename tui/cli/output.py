@@ -101,8 +101,9 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
         style, glyph = STATUS_STYLE[item["status"]]
         status = f"[{style}]{glyph} {status_label(item['status'])}[/]" if style else \
             f"{glyph} {status_label(item['status'])}"
-        table.add_row(*(cell(item[k]) for k in ("plan", "task", "title", "lead",
-                                                 "deadline_text", "effective_due")),
+        table.add_row(*(cell(item[k], 200 if k == "title" else 100)
+                        for k in ("plan", "task", "title", "lead", "deadline_text",
+                                  "effective_due")),
                       status, str(item["days_overdue"] or ""))
     console = Console()
     console.print(table)

@@ -65,9 +65,9 @@ def _print(report: Any, as_json: bool) -> None:
                 failed=c.get("failed", 0), already=c.get("already_sent", 0)))
     for d in report.deliveries[:200]:
         status = d["status"]
-        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {line(d.get('subject'))}")
+        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {line(d.get('subject'), 300)}")
         if d.get("error"):
-            print(f"             {line(d['error'])}")
+            print(f"             {line(d['error'], 500)}")
     if len(report.deliveries) > 200:
         print(f"  … {len(report.deliveries) - 200}" + (" more (--json for all)" if lang() == "en"
                                                        else " dòng nữa (dùng --json để xem hết)"))
@@ -128,8 +128,8 @@ def deliveries(failed: Annotated[bool, typer.Option(
     for r in items:
         count += 1
         print(f"{r['status']:<10} {r['attempts']:>2} {r['unit'] or '':<16} {r['rule']:<16} "
-              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {line(r['subject'] or r['key'])}")
+              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {line(r['subject'] or r['key'], 300)}")
         if r["error"]:
-            print(f"{'':14}{line(r['error'])}")
+            print(f"{'':14}{line(r['error'], 500)}")
     if not count:
         print("(trống)" if lang() == "vi" else "(empty)")

@@ -47,7 +47,7 @@ def _field(text: Text, label: str, value: str | Text, style: str = "") -> None:
     if isinstance(value, Text):
         text.append_text(value)
     else:
-        text.append(printable(value, oneline=False), style=style)
+        text.append(printable(value, 5000, oneline=False), style=style)
     text.append("\n")
 
 
@@ -57,7 +57,7 @@ def _section(text: Text, title: str, items: list[str], total: int | None = None)
     if not items:
         text.append(f"  {tr('detail.none')}\n", style="dim")
     for item in items:
-        text.append(f"  • {printable(item)}\n")
+        text.append(f"  • {printable(item, 1000)}\n")
     if total is not None and total > len(items):
         text.append(f"  {tr('detail.more', n=total - len(items))}\n", style="dim")
 

@@ -338,7 +338,7 @@ class RowList(ScrollView, can_focus=True):
         tone_style = (self.get_component_rich_style(f"row-list--{tone.replace('_', '-')}")
                       if tone else None)
         # Catalog text may hold terminal escapes written before the loader refused them.
-        cells = [printable(c, oneline=True) for c in self._cells(row)]
+        cells = [printable(c, 500) for c in self._cells(row)]
         layout = self._layout(width)
         texts, styles = [], []
         for index, _ in layout:
