@@ -37,6 +37,8 @@ from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
 
 ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
+ENV_DEADLINE = "DONDOC_SEND_DEADLINE"
+DEFAULT_DEADLINE_S = 60.0
 OUTBOX_CHANNEL = "outbox"
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
@@ -295,17 +297,121 @@ class capture:
         _handler().local.sink = self.previous
 
 
+# ------------------------------------------------------------------------ deadline
+
+# Apprise's timeouts are per socket operation: a server that trickles a byte each second
+# never trips them. Each send registers the sockets it opens (in its own thread) and a timer
+# shuts them down when the delivery's overall deadline passes; the blocked read then fails
+# at once and the send is recorded as failed, to be retried later.
+_SOCKETS = threading.local()
+_PATCH_LOCK = threading.Lock()
+_PATCHED = False
+
+
+def _register(sock: Any) -> Any:
+    registry = getattr(_SOCKETS, "open", None)
+    if registry is not None:
+        registry.append(sock)
+    return sock
+
+
+def _patch_connections() -> None:
+    global _PATCHED
+    with _PATCH_LOCK:
+        if _PATCHED:
+            return
+        import socket
+
+        import urllib3.util.connection as u3
+
+        original_u3, original_socket = u3.create_connection, socket.create_connection
+
+        def u3_create(*args: Any, **kw: Any) -> Any:
+            return _register(original_u3(*args, **kw))
+
+        def socket_create(*args: Any, **kw: Any) -> Any:  # smtplib and the like
+            return _register(original_socket(*args, **kw))
+
+        u3.create_connection = u3_create
+        socket.create_connection = socket_create
+        _PATCHED = True
+
+
+def deadline_s() -> float:
+    try:
+        value = float(os.environ.get(ENV_DEADLINE, DEFAULT_DEADLINE_S))
+    except ValueError:
+        return DEFAULT_DEADLINE_S
+    return value if value > 0 else DEFAULT_DEADLINE_S
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self.sockets: list[Any] = []
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def _expire(self) -> None:
+        import socket
+
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed: nothing left to interrupt
+                    pass
+
+    def __enter__(self) -> _Deadline:
+        _patch_connections()
+        _SOCKETS.open = _Tracked(self)
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        _SOCKETS.open = None
+
+
+class _Tracked(list):  # type: ignore[type-arg]
+    """The sockets of one send; one opened after the deadline is shut at once."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def append(self, sock: Any) -> None:
+        import socket
+
+        with self.deadline.lock:
+            self.deadline.sockets.append(sock)
+            if self.deadline.expired:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
 # ------------------------------------------------------------------------ sending
 
 
-def send(endpoint: Endpoint, message: Message, targets: Targets) -> SendResult:
-    """One message to one endpoint, with the error text (masked) when it fails."""
+def send(endpoint: Endpoint, message: Message, targets: Targets,
+         deadline: float | None = None) -> SendResult:
+    """One message to one endpoint, with the error text (masked) when it fails.
+
+    The whole delivery (connect, send, read the answer) ends by `deadline` seconds
+    (DONDOC_SEND_DEADLINE, default 60): past it the send counts as failed.
+    """
     from apprise import NotifyFormat, NotifyType
 
     started = time.perf_counter()
     token = outbox.CURRENT.set({"key": message.key, "unit": message.unit})
+    limit = deadline if deadline is not None else deadline_s()
     try:
-        with capture() as problems:
+        with capture() as problems, _Deadline(limit) as watch:
             try:
                 ok = bool(endpoint.plugin.notify(
                     body=message.body, title=message.subject,
@@ -316,6 +422,8 @@ def send(endpoint: Endpoint, message: Message, targets: Targets) -> SendResult:
     finally:
         outbox.CURRENT.reset(token)
     ms = int((time.perf_counter() - started) * 1000)
+    if watch.expired and not ok:
+        problems.insert(0, f"deadline of {limit:g} s exceeded")
     if ok:
         return SendResult(True, None, ms)
     error = " | ".join(dict.fromkeys(p.strip() for p in problems if p.strip())) or "failed"
