@@ -225,6 +225,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "tệp quá lớn ({size} MB, tối đa {limit} MB)",
         "the file is too large ({size} MB, at most {limit} MB)",
     ),
+    "remind.db_busy": (
+        "cơ sở dữ liệu bị khóa quá lâu, dừng giữa chừng: {undone} tin chưa gửi, {released} tin"
+        " trả lại để gửi lần sau, {unrecorded} tin đã gửi nhưng chưa ghi sổ; chạy lại sau",
+        "the database stayed locked, stopped early: {undone} messages not sent, {released}"
+        " given back for the next run, {unrecorded} sent but not recorded; run again later",
+    ),
     # end hardening
 }
 

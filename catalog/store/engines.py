@@ -23,12 +23,22 @@ def mask_url(url: str) -> str:
     return re.sub(r"(://[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
+def busy_timeout_ms() -> int:
+    """How long one SQLite statement waits for another writer's lock (DONDOC_SQLITE_BUSY_MS)."""
+    import os
+
+    try:
+        return max(0, int(os.environ.get("DONDOC_SQLITE_BUSY_MS", "30000")))
+    except ValueError:
+        return 30000
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
     # WAL lets the TUI read while a sender writes; foreign keys are off by default in SQLite.
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
@@ -39,7 +49,8 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False,
+                                                   "timeout": busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(url, pool_pre_ping=True)

@@ -197,7 +197,10 @@ from dondoc.tui.cli import report as cmd_report  # noqa: E402,F401
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a typer.Exit's code instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BadInput:
         sys.exit(2)
     except InputError as exc:

@@ -77,6 +77,16 @@ def _print(report: Any, as_json: bool) -> None:
                 + (" …" if len(units) > 20 else "")))
 
 
+def _exit_status(report: Any) -> None:
+    """A run that could not finish says so in one line on stderr and exits 1."""
+    if report.busy:
+        c = report.counts
+        sys.stderr.write(t("remind.db_busy", undone=c.get("left_undone", 0),
+                           released=c.get("released", 0),
+                           unrecorded=c.get("sent_unrecorded", 0)) + "\n")
+        raise typer.Exit(1)
+
+
 @app.command("remind")
 def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
            workers: WorkersOpt = 16, as_json: JsonOpt = False) -> None:
@@ -91,6 +101,7 @@ def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = No
         report = sweep(engine(), day, targets, plan=plan, dry_run=dry_run, lang=lang(),
                        workers=workers, progress=advance, on_total=total)
     _print(report, as_json)
+    _exit_status(report)
 
 
 @app.command("digest")
@@ -107,6 +118,7 @@ def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOp
         report = run_digest(engine(), day, targets, dry_run=dry_run, lang=lang(),
                             workers=workers, progress=advance, on_total=total)
     _print(report, as_json)
+    _exit_status(report)
 
 
 @app.command("deliveries")
