@@ -85,6 +85,10 @@ def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputE
             limit = (err.get("ctx") or {}).get("max_length", "?")
             key = "field.too_long" if err["type"] == "string_too_long" else "field.too_many"
             out.append(InputError(label, line, key, field=fieldname, limit=limit))
+        elif err["type"] == "date_range":
+            ctx = err.get("ctx") or {}
+            out.append(InputError(label, line, "field.date_range", field=fieldname,
+                                  first=ctx.get("first"), last=ctx.get("last")))
         elif err["type"] == "control_char":
             out.append(InputError(label, line, "field.control_char", field=fieldname,
                                   code=(err.get("ctx") or {}).get("code", "?")))

@@ -36,8 +36,18 @@ UnitRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Category = Literal["task", "report", "review", "project"]
 
 
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
 def _check_text(value: Any) -> None:
-    if isinstance(value, str):
+    if isinstance(value, dt.date):
+        # Plans live in this span (as deadline phrases do); beyond it, date arithmetic
+        # (a first occurrence 30 days after issue, a 400-day calendar window) overflows.
+        if not EARLIEST <= value <= LATEST:
+            raise PydanticCustomError("date_range", "date out of range",
+                                      {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
+    elif isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise PydanticCustomError("string_too_long", "too long",
                                       {"max_length": MAX_TEXT})
@@ -118,7 +128,7 @@ class TaskSpec(_Strict):
     deadline: Text | None = None
     deadline_inferred: bool = False
     deliverable: str | None = None
-    budget_vnd: Annotated[int, Field(ge=0)] | None = None
+    budget_vnd: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None  # a BIGINT
     funding: str | None = None
     stage: Literal["new", "continuing"] | None = None
     status: Literal["open", "done"] = "open"

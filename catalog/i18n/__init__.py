@@ -231,6 +231,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the database stayed locked, stopped early: {undone} messages not sent, {released}"
         " given back for the next run, {unrecorded} sent but not recorded; run again later",
     ),
+    "field.date_range": (
+        "trường «{field}»: ngày phải từ {first} đến {last}",
+        "field «{field}»: the date must be between {first} and {last}",
+    ),
+    "cli.date_range": (
+        "ngày «{value}» nằm ngoài khoảng cho phép ({first} đến {last})",
+        "the date «{value}» is outside the supported range ({first} to {last})",
+    ),
+    "cli.bad_value": (
+        "giá trị không hợp lệ cho {option}: {problem}",
+        "invalid value for {option}: {problem}",
+    ),
+    "report.bad_year": (
+        "năm «{value}» không hợp lệ (1990 đến 2100)", "invalid year «{value}» (1990 to 2100)",
+    ),
+    "report.bad_value": (
+        "số liệu «{value}» không hợp lệ (cần một số hữu hạn)",
+        "invalid figure «{value}» (a finite number is needed)",
+    ),
     # end hardening
 }
 

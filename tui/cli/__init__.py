@@ -215,7 +215,14 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors carry their own exit code
         import click
-        if isinstance(exc, click.ClickException):
+        from typer import _click as vendored  # typer ships its own copy of click
+
+        if isinstance(exc, (click.BadParameter, vendored.exceptions.BadParameter)):
+            error_line(t("cli.bad_value", option=exc.param_hint if isinstance(
+                exc.param_hint, str) else getattr(exc.param, "opts", ["?"])[0],
+                problem=exc.message))
+            sys.exit(2)
+        if isinstance(exc, (click.ClickException, vendored.exceptions.ClickException)):
             exc.show()
             sys.exit(exc.exit_code)
         raise

@@ -39,9 +39,15 @@ def parse_date(value: str | None) -> dt.date:
     if value is None:
         return today()
     try:
-        return dt.date.fromisoformat(value.strip())
+        day = dt.date.fromisoformat(value.strip())
     except ValueError:
         raise DondocError("cli.bad_date", value=value) from None
+    from dondoc.catalog.files.schema import EARLIEST, LATEST
+
+    if not EARLIEST <= day <= LATEST:
+        raise DondocError("cli.date_range", value=value, first=EARLIEST.isoformat(),
+                          last=LATEST.isoformat())
+    return day
 
 
 def engine():  # type: ignore[no-untyped-def]
