@@ -7,6 +7,7 @@ can use them on the fast path.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 # Schemas whose host is an address, not a token: showing it helps and leaks nothing.
 HOST_IS_ADDRESS = frozenset({
@@ -63,3 +64,27 @@ def printable(value: object, limit: int | None = None, oneline: bool = True) -> 
         text = text[:max(limit - 1, 0)] + "…"
     pattern = _CONTROL_ONELINE if oneline else _CONTROL
     return pattern.sub(_escape, text)
+
+
+# Plan codes name files (reports, exports): letters, digits and single . _ - between them.
+PLAN_CODE_CHARS = "A-Z a-z 0-9 . _ -"
+_PLAN_CODE = re.compile(r"[A-Za-z0-9]+(?:[._-][A-Za-z0-9]+)*")
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def plan_code_ok(code: str) -> bool:
+    return len(code) <= 64 and _PLAN_CODE.fullmatch(code) is not None
+
+
+def safe_name(text: str, limit: int = 120) -> str:
+    """A file name part from any text: no separator, no leading dot, never '..'."""
+    name = _UNSAFE_NAME.sub("_", text).replace("..", "_").lstrip(".")[:limit]
+    return name or "_"
+
+
+def path_under(folder: Path, *parts: str) -> Path:
+    """folder / a name built from parts, each sanitised; refuses anything resolving outside."""
+    path = folder / "-".join(safe_name(p) for p in parts)
+    if path.resolve().parent != folder.resolve():
+        raise ValueError(f"unsafe file name {path.name!r}")
+    return path

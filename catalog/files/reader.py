@@ -89,6 +89,9 @@ def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputE
             ctx = err.get("ctx") or {}
             out.append(InputError(label, line, "field.date_range", field=fieldname,
                                   first=ctx.get("first"), last=ctx.get("last")))
+        elif err["type"] == "plan_code":
+            out.append(InputError(label, line, "field.plan_code", field=fieldname,
+                                  chars=(err.get("ctx") or {}).get("chars", "?")))
         elif err["type"] == "control_char":
             out.append(InputError(label, line, "field.control_char", field=fieldname,
                                   code=(err.get("ctx") or {}).get("code", "?")))

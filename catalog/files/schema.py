@@ -16,10 +16,11 @@ from typing import Annotated, Literal
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      field_validator)
 from pydantic_core import PydanticCustomError
 
-from dondoc.catalog.safety import first_control
+from dondoc.catalog.safety import PLAN_CODE_CHARS, first_control, plan_code_ok
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_TITLE = 1000
@@ -30,6 +31,16 @@ MAX_UNITS = 20000
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _plan_code(value: str) -> str:
+    if not plan_code_ok(value):
+        # The code names report files: a '/' or '..' would write elsewhere.
+        raise PydanticCustomError("plan_code", "bad plan code", {"chars": PLAN_CODE_CHARS})
+    return value
+
+
+PlanCode = Annotated[str, AfterValidator(_plan_code)]
 Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 UnitRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
@@ -104,7 +115,7 @@ class UnitsFile(_Strict):
 
 
 class PlanSpec(_Strict):
-    code: Code
+    code: PlanCode
     title: Title
     number: str | None = None
     kind: str | None = None

@@ -250,6 +250,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "số liệu «{value}» không hợp lệ (cần một số hữu hạn)",
         "invalid figure «{value}» (a finite number is needed)",
     ),
+    "field.plan_code": (
+        "trường «{field}»: mã kế hoạch chỉ gồm các ký tự {chars}, bắt đầu và kết thúc bằng chữ"
+        " hoặc số, tối đa 64 ký tự",
+        "field «{field}»: a plan code holds only {chars}, starts and ends with a letter or"
+        " digit, at most 64 characters",
+    ),
     # end hardening
 }
 
