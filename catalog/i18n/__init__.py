@@ -256,6 +256,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "field «{field}»: a plan code holds only {chars}, starts and ends with a letter or"
         " digit, at most 64 characters",
     ),
+    "remind.all_failed": (
+        "không gửi được tin nào: cả {n} lần gửi đều lỗi (xem `dondoc deliveries --failed`)",
+        "nothing could be sent: all {n} sends failed (see `dondoc deliveries --failed`)",
+    ),
     # end hardening
 }
 

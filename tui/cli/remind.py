@@ -85,6 +85,12 @@ def _exit_status(report: Any) -> None:
                            released=c.get("released", 0),
                            unrecorded=c.get("sent_unrecorded", 0)) + "\n")
         raise typer.Exit(1)
+    c = report.counts
+    attempted = c.get("sent", 0) + c.get("retry", 0) + c.get("failed", 0)
+    if not report.dry_run and attempted and not c.get("sent", 0):
+        # Every send failed: a scheduler or a person watching the exit status must see it.
+        sys.stderr.write(t("remind.all_failed", n=attempted) + "\n")
+        raise typer.Exit(1)
 
 
 @app.command("remind")
