@@ -27,3 +27,24 @@ def test_remind_exits_non_zero_when_every_send_failed(home: Path, tmp_path: Path
     assert len(run.err.strip().splitlines()) == 1 and "không gửi được tin nào" in run.err
     again = dondoc("remind", "--as-of", AS_OF, home=home, env=env)
     assert again.code == 0, again.err  # nothing attempted (all waiting for their backoff)
+
+
+def test_review_status_of_an_unknown_plan_exits_2(home: Path) -> None:
+    assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
+    run = dondoc("review", "status", "--plan", "NOPE", home=home)
+    assert run.code == 2 and run.err.strip() == "không có kế hoạch «NOPE»", run.err
+    assert dondoc("review", "status", "--plan", "DM-CDS-2022", home=home).code == 0
+
+
+def test_apprise_urls_without_host_or_with_impossible_ports_are_refused(home: Path,
+                                                                        tmp_path: Path) -> None:
+    assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
+    for url, needle in (("json://127.0.0.1:99999/hook", "99999"), ("form://h:65536", "65536"),
+                        ("json://127.0.0.1:0/hook", "cổng 0"), ("json://", "json://")):
+        cfg = tmp_path / "a.yaml"
+        cfg.write_text(f"urls:\n  - {url}:\n      tag: DM-VHTT\n", encoding="utf-8")
+        run = dondoc("remind", "--as-of", AS_OF, "--dry-run", home=home,
+                     env={"DONDOC_APPRISE_CONFIG": str(cfg)})
+        assert run.code == 2, (url, run.out + run.err)
+        assert len(run.err.strip().splitlines()) == 1 and needle in run.err, (url, run.err)
+        assert str(cfg) in run.err

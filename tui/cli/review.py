@@ -123,6 +123,10 @@ def _record_scheduled(plan: str, period: str, when: dt.datetime, run_id: str) ->
 @review_app.command("status")
 def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Each review: scheduled, running, done, missed or failed, with its numbers."""
+    if plan:
+        from dondoc.catalog.store.queries import Reader
+        if not Reader(engine()).plan_exists(plan):
+            raise DondocError("cli.no_plan", code=plan)
     rows = review_rows(plan)
     if as_json:
         print_json(rows)
