@@ -31,7 +31,7 @@ from urllib.parse import quote, urlsplit
 import orjson
 import yaml
 
-from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.i18n import DondocError, lang
 from dondoc.catalog.safety import scrub_urls, url_label
 from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
@@ -42,6 +42,9 @@ DEFAULT_DEADLINE_S = 60.0
 OUTBOX_CHANNEL = "outbox"
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
+# Schemas whose host is the server to reach (ntfy's host is optional: it defaults to ntfy.sh).
+_NEEDS_HOST = {"json", "jsons", "form", "forms", "xml", "xmls", "mailto", "mailtos", "gotify",
+               "gotifys", "matrix", "matrixs", "mmost", "mmosts"}
 _PIECES = re.compile(r"[/:@?&=,\s]+")
 
 
@@ -157,6 +160,23 @@ def _label(url: str) -> str:
     return url_label(url.replace("${", "").replace("}", ""))
 
 
+def _address_problem(url: str, plugin: Any) -> str | None:
+    """Apprise accepts json://host:99999 and port 0; such an endpoint can only ever fail."""
+    schema = url.split("://", 1)[0].lower()
+    host, port = getattr(plugin, "host", None), getattr(plugin, "port", None)
+    if schema in _NEEDS_HOST and not host:
+        return "no host" if lang() == "en" else "thiếu tên máy (host)"
+    if port is not None:
+        try:
+            ok = 1 <= int(port) <= 65535
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            return (f"impossible port {port}" if lang() == "en"
+                    else f"cổng {port} không tồn tại (1 đến 65535)")
+    return None
+
+
 def _plugin_secrets(plugin: Any) -> set[str]:
     """What Apprise's own privacy rendering hides (a bot token, a webhook id and token)."""
     from urllib.parse import unquote
@@ -222,6 +242,9 @@ def load_targets(path: str | Path | None = None,
             raise ConfigError("remind.config_url", path=where, url=_label(url),
                               problem=_mask_all("; ".join(problems), secrets) or "?")
         secrets |= _plugin_secrets(servers[0])
+        problem = _address_problem(url, servers[0])
+        if problem:
+            raise ConfigError("remind.config_url", path=where, url=_label(url), problem=problem)
         plugin = servers[0]
         # The ledger and the pool set the pace; Apprise's per-plugin sleep would cap a
         # mail server at one message each 5.5 s.
