@@ -38,7 +38,7 @@ class HttpReceiver:
     """A threaded http.server taking Apprise json:// (or form://) posts."""
 
     def __init__(self, behave: Callable[[str | None, int], str] | None = None,
-                 delay_s: float = 0.0, stall_s: float = 2.0) -> None:
+                 delay_s: float = 0.0, stall_s: float = 2.0, port: int = 0) -> None:
         self.behave = behave or (lambda key, attempt: "ok")
         self.delay_s = delay_s
         self.stall_s = stall_s
@@ -92,7 +92,7 @@ class HttpReceiver:
                 self.end_headers()
                 self.wfile.write(b"ok")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -48,3 +48,27 @@ def test_apprise_urls_without_host_or_with_impossible_ports_are_refused(home: Pa
         assert run.code == 2, (url, run.out + run.err)
         assert len(run.err.strip().splitlines()) == 1 and needle in run.err, (url, run.err)
         assert str(cfg) in run.err
+
+
+def test_given_up_reminders_are_re_driven_with_retry_failed(home: Path, tmp_path: Path) -> None:
+    from tests.remind_servers import HttpReceiver
+
+    assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
+    port = free_port()
+    cfg = tmp_path / "a.yaml"
+    cfg.write_text(f"tag: {UNITS}\nurls:\n  - json://127.0.0.1:{port}/hook?cto=0.5&rto=2\n",
+                   encoding="utf-8")
+    env = {"DONDOC_APPRISE_CONFIG": str(cfg), "DONDOC_MAX_ATTEMPTS": "1"}
+    assert dondoc("remind", "--as-of", AS_OF, home=home, env=env).code == 1  # nobody listens
+    failed = {d["key"] for d in dondoc("deliveries", "--failed", "--json", home=home).json()}
+    assert failed
+    with HttpReceiver(port=port) as http:  # the endpoint is back
+        plain = dondoc("remind", "--as-of", AS_OF, "--json", home=home, env=env)
+        assert plain.code == 0 and http.count() == 0  # given up stays given up
+        revived = dondoc("remind", "--as-of", AS_OF, "--retry-failed", "--json", home=home,
+                         env=env)
+        assert revived.code == 0, revived.err
+    assert set(http.keys()) == failed and all(n == 1 for n in http.keys().values())
+    rows = dondoc("deliveries", "--json", home=home).json()
+    assert {d["key"] for d in rows if d["status"] == "sent"} >= failed
+    assert not [d for d in rows if d["status"] == "failed"]

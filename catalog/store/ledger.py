@@ -334,6 +334,19 @@ def supersede(engine: Engine, keys: Iterable[str]) -> int:
     return retrying(engine, work)
 
 
+def retry_failed(engine: Engine, plan: str | None = None) -> int:
+    """Give reminders that were given up (failed) a fresh set of attempts, due now."""
+
+    def work(conn: Connection) -> int:
+        stmt = (update(T).where(T.c.status == FAILED)
+                .values(status=RETRY, attempts=0, next_attempt_at=None, claimed_by=None))
+        if plan:
+            stmt = stmt.where(T.c.task_id.in_(select(TASK.c.id).where(TASK.c.plan_code == plan)))
+        return conn.execute(stmt).rowcount
+
+    return retrying(engine, work)
+
+
 # ------------------------------------------------------------------------ listing
 
 

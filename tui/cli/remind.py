@@ -95,10 +95,16 @@ def _exit_status(report: Any) -> None:
 
 @app.command("remind")
 def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
-           workers: WorkersOpt = 16, as_json: JsonOpt = False) -> None:
+           workers: WorkersOpt = 16, as_json: JsonOpt = False,
+           retry_failed: Annotated[bool, typer.Option(
+               "--retry-failed", help="Try again the reminders given up after too many failures.")] = False
+           ) -> None:
     """Send the reminders due on the as-of day (before, on and after each deadline)."""
     day = parse_date(as_of)
     _check(plan, workers)
+    if retry_failed and not dry_run:
+        from dondoc.catalog.store.ledger import retry_failed as revive
+        revive(engine(), plan)
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import sweep
 
