@@ -72,3 +72,24 @@ def test_given_up_reminders_are_re_driven_with_retry_failed(home: Path, tmp_path
     rows = dondoc("deliveries", "--json", home=home).json()
     assert {d["key"] for d in rows if d["status"] == "sent"} >= failed
     assert not [d for d in rows if d["status"] == "failed"]
+
+
+def test_unit_parent_cycles_are_refused(tmp_path: Path, home: Path) -> None:
+    import shutil
+
+    from tests.test_bad_input import line_of, snapshot
+
+    src = tmp_path / "cat"
+    shutil.copytree(FIXTURES / "catalog", src)
+    assert dondoc("catalog", "load", str(src), home=home).code == 0
+    before = snapshot(home)
+    units = src / "units.yaml"
+    text = units.read_text(encoding="utf-8")
+    # TT-UBND (the root) gets DM-VHTT as parent: DM-VHTT -> DM-UBND -> TT-UBND -> DM-VHTT
+    old = "    kind: ubnd-tinh\n"
+    units.write_text(text.replace(old, old + "    parent: DM-VHTT\n", 1), encoding="utf-8")
+    run = dondoc("catalog", "load", str(src), home=home)
+    assert run.code == 2 and len(run.err.strip().splitlines()) == 1, run.err
+    assert f"{units}:{line_of(units, 'parent: DM-VHTT')}: " in run.err
+    assert "vòng lặp" in run.err and "DM-VHTT" in run.err and "TT-UBND" in run.err
+    assert snapshot(home) == before

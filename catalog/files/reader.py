@@ -191,6 +191,7 @@ def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
         cat.errors.append(InputError(file or entry.origin, int(line) if line.isdigit() else None,
                                      "field.ambiguous_alias", alias=key, units=", ".join(codes)))
 
+    parent_lines: dict[str, tuple[str, int | None]] = {}
     for label, data, parsed in unit_docs:
         for i, spec in enumerate(parsed.units):
             refs = {}
@@ -210,7 +211,29 @@ def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
             }
             row["content_hash"] = content_hash(row)
             cat.units.append(row)
+            parent_lines[spec.code] = (label, _field_line(data, "units", i, "parent"))
+    _refuse_parent_cycles(cat, known_units, parent_lines)
     return index
+
+
+def _refuse_parent_cycles(cat: Catalog, known_units: list[dict[str, Any]],
+                          where: dict[str, tuple[str, int | None]]) -> None:
+    """A unit may not be its own ancestor: escalation walks up the parents and would loop."""
+    parent = {r["code"]: r.get("parent_code") for r in known_units}
+    parent.update({r["code"]: r["parent_code"] for r in cat.units})
+    reported: set[str] = set()
+    for code in where:
+        seen = [code]
+        node = parent.get(code)
+        while node is not None and node not in seen and len(seen) <= len(parent):
+            seen.append(node)
+            node = parent.get(node)
+        if node != code or code in reported:
+            continue
+        reported.update(seen)
+        label, line = where[code]
+        cat.errors.append(InputError(label, line, "field.parent_cycle",
+                                     cycle=" → ".join([*seen, code])))
 
 
 def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, label: str,

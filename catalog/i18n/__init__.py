@@ -260,6 +260,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "không gửi được tin nào: cả {n} lần gửi đều lỗi (xem `dondoc deliveries --failed`)",
         "nothing could be sent: all {n} sends failed (see `dondoc deliveries --failed`)",
     ),
+    "field.parent_cycle": (
+        "trường «parent»: đơn vị cấp trên tạo thành vòng lặp {cycle}",
+        "field «parent»: the parent units form a cycle {cycle}",
+    ),
     # end hardening
 }
 
