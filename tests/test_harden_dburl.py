@@ -46,3 +46,9 @@ def test_a_raw_at_in_the_password_is_taken_as_written(pg_url: str) -> None:
     engine = engine_for(url)
     assert engine.url.host == "127.0.0.1" and engine.url.password == "p@ss/w"
     assert "p@ss" not in mask_url(url)
+
+
+def test_mask_url_on_text_masks_only_the_urls_in_it() -> None:
+    assert mask_url("email") == "email"
+    text = f"cannot reach postgresql://u:{SECRET}@h/db today"
+    assert mask_url(text) == "cannot reach postgresql://u:***@h/db today"

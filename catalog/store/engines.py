@@ -22,6 +22,10 @@ from dondoc.catalog.settings import database_url
 _SECRET_PARAM = re.compile(r"pass|pwd|secret|token|key|auth|cred", re.IGNORECASE)
 
 
+_ONE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*")
+_ANY_URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://\S+")
+
+
 def _quote_userinfo(url: str) -> str:
     """The URL with its user info quoted, taking the last '@' as its end: SQLAlchemy's
     parser stops at the first '@', so a raw '@' in a password would leak into the host."""
@@ -43,7 +47,9 @@ def _quote_userinfo(url: str) -> str:
 
 def mask_url(url: str) -> str:
     """The URL with its password and password-like query parameters masked, for messages,
-    logs and the status bar."""
+    logs and the status bar. Given text that merely holds URLs, each of them is masked."""
+    if not _ONE_URL.fullmatch(url):
+        return _ANY_URL.sub(lambda m: mask_url(m.group(0)), url)
     from sqlalchemy.engine import make_url  # off the fast read path until needed
 
     try:
