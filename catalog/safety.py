@@ -29,7 +29,7 @@ def url_label(url: str) -> str:
     if schema not in HOST_IS_ADDRESS:
         return f"{schema}://…"
     netloc = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2]
-    host = re.sub(r"[^A-Za-z0-9.\-:\[\]]", "", netloc)
+    host = re.sub(r"[^A-Za-z0-9.\-:\[\]*]", "", netloc)  # '*': a mask stays a mask
     return f"{schema}://{host}"
 
 

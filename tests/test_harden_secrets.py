@@ -62,3 +62,14 @@ def test_a_mistyped_url_is_not_echoed(home: Path, tmp_path: Path) -> None:
     run = dondoc("remind", "--as-of", AS_OF, home=home, env={"DONDOC_APPRISE_CONFIG": str(cfg)})
     assert run.code == 2
     assert "msteams://…" in run.err and _leaks(run.err + run.out) == []
+
+
+def test_the_tui_scrubs_errors_stored_before_masking() -> None:
+    from dondoc.catalog.store.readmodel import DeliveryRow
+    from dondoc.tui.app.widgets.views import delivery_cells
+
+    leaked = f"Socket Exception: with url: /bot{TG_TOKEN}/sendMessage at tgram://{TG_TOKEN}/1"
+    row = DeliveryRow(id=1, when=None, status="failed", plan="P", task="T", unit="U", rule="r",
+                      channel="c", subject="s", error=leaked, attempts=5, occurrence=None)
+    cells = delivery_cells(row)
+    assert _leaks(" ".join(cells)) == [] and "tgram://…" in cells[-1]

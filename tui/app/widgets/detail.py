@@ -10,7 +10,7 @@ from typing import Any
 
 from rich.text import Text
 
-from dondoc.catalog.safety import printable
+from dondoc.catalog.safety import printable, scrub_urls
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -134,7 +134,7 @@ def task_text(d: TaskDetail, row: TaskRow | None) -> Text:
         status = f"{_glyph(m['status'])} {m['status']}"
         parts = [fmt_datetime(m["at"]), status, m["unit_code"] or "", m["rule"], m["channel"]]
         if m["error"]:
-            parts.append(m["error"])
+            parts.append(scrub_urls(m["error"]) or "")
         reminders.append(" · ".join(p for p in parts if p))
     _section(text, tr("detail.reminders"), reminders, d.reminders_total)
     return text
@@ -218,7 +218,7 @@ def row_text(row: Any) -> Text:
         if row.subject:
             _field(text, tr("col.subject"), row.subject)
         if row.error:
-            _field(text, tr("error.title"), row.error, "red")
+            _field(text, tr("error.title"), scrub_urls(row.error) or "", "red")
     else:
         text.append(tr("empty.no_row"), style="dim")
     return text
