@@ -12,9 +12,7 @@ targets per plan, MAX_UNITS units per registry file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
-
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
                       field_validator)
