@@ -201,11 +201,13 @@ class Report:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     unrouted: set[str] = field(default_factory=set)
     seconds: float = 0.0
+    busy: str | None = None  # the database stayed locked: the run stopped early (counts say)
 
     def as_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "plan": self.plan,
                 "config": self.config, "counts": dict(sorted(self.counts.items())),
                 "unrouted": sorted(self.unrouted), "seconds": round(self.seconds, 3),
+                "busy": self.busy,
                 "deliveries": self.deliveries}
 
 
@@ -231,6 +233,13 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
             progress: Callable[[int], None] | None = None) -> Report:
     """Claim, send and mark each job that the ledger says is still to be sent."""
     settings = settings or ledger.Settings.from_env()
+    if not report.dry_run:
+        try:
+            _journal_replay(engine, settings)
+        except ledger.LedgerBusy as exc:
+            report.busy = str(exc)
+            report.counts["left_undone"] += len(jobs)
+            return report
     now = ledger.utcnow()
     with engine.connect() as conn:
         sent = ledger.sent_keys(conn)
@@ -260,9 +269,12 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
                                       "status": "would_send"})
         counts["would_send"] = len(todo)
         return report
-    if stale_retries:
-        counts["superseded"] = ledger.supersede(engine, stale_retries)
-    _send_all(engine, todo, report, targets, settings, workers, progress)
+    try:
+        if stale_retries:
+            counts["superseded"] = ledger.supersede(engine, stale_retries)
+        _send_all(engine, todo, report, targets, settings, workers, progress)
+    except ledger.LedgerBusy as exc:
+        report.busy = str(exc)
     return report
 
 
@@ -296,6 +308,75 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
         finished.clear()
         last_mark = time.monotonic()
 
+    try:
+        _pump(engine, queue, by_key, finished, in_flight, counts, sender, settings, workers,
+              targets, flush, lambda: last_mark)
+    except ledger.LedgerBusy:
+        # Let what is in flight finish, then record what can be recorded and give back the
+        # rest, so that nothing stays claimed (and later sent twice) by a sender that left.
+        for fut in list(in_flight):
+            c, message = in_flight.pop(fut)
+            result = fut.result()
+            finished.append(ledger.Outcome(c, result.ok, by_key[c.key].endpoint.label,
+                                           result.error, result.ms, message.subject))
+        try:
+            if finished:
+                flush()
+        except ledger.LedgerBusy:
+            unsent = [o.claim for o in finished if not o.ok]
+            sent = [o for o in finished if o.ok]
+            try:
+                ledger.release(engine, unsent, sender)
+            except ledger.LedgerBusy:
+                pass  # the claim timeout frees them later
+            counts["sent_unrecorded"] += len(sent)
+            _journal_write(sent, sender)
+            for o in sent:
+                log.warning("sent %s but could not record it: the database is locked",
+                            o.claim.key)
+            counts["released"] += len(unsent)
+        counts["left_undone"] += len(queue)
+        raise
+
+
+# Sends that went out while the ledger was locked: recorded by the next run before it
+# claims anything, so they are not sent again when their claims go stale.
+JOURNAL = "unrecorded-sends.jsonl"
+
+
+def _journal_write(sent: list[ledger.Outcome], sender: str) -> None:
+    path = dondoc_home() / JOURNAL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as f:
+        for o in sent:
+            f.write(orjson.dumps({"id": o.claim.id, "key": o.claim.key, "sender": sender,
+                                  "attempts": o.claim.attempts, "endpoint": o.endpoint,
+                                  "ms": o.ms, "subject": o.subject}) + b"\n")
+
+
+def _journal_replay(engine: Engine, settings: ledger.Settings) -> None:
+    path = dondoc_home() / JOURNAL
+    if not path.exists():
+        return
+    by_sender: dict[str, list[ledger.Outcome]] = defaultdict(list)
+    for raw in path.read_bytes().splitlines():
+        try:
+            e = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue  # a line cut by a crash: that send is re-tried, at worst sent twice
+        by_sender[e["sender"]].append(ledger.Outcome(
+            ledger.Claim(e["id"], e["key"], e["attempts"], None), True, e["endpoint"], None,
+            e["ms"], e["subject"]))
+    for sender, outcomes in by_sender.items():
+        ledger.mark(engine, outcomes, sender, settings)
+    path.unlink()
+
+
+def _pump(engine: Engine, queue: list[Job], by_key: dict[str, Job],
+          finished: list[ledger.Outcome],
+          in_flight: dict[Future[Any], tuple[ledger.Claim, Message]], counts: dict[str, int],
+          sender: str, settings: ledger.Settings, workers: int, targets: Targets,
+          flush: Callable[[], None], last_mark: Callable[[], float]) -> None:
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="dondoc-send") as pool:
         while queue or in_flight:
             # Claim only what the pool can start now: a crash then strands few claims.
@@ -304,7 +385,11 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
                 batch = [queue.pop() for _ in range(min(room, len(queue)))]
                 for job in batch:
                     by_key[job.want.key] = job
-                claims = ledger.claim(engine, [j.want for j in batch], sender, settings)
+                try:
+                    claims = ledger.claim(engine, [j.want for j in batch], sender, settings)
+                except ledger.LedgerBusy:
+                    queue.extend(reversed(batch))  # not claimed: still to do
+                    raise
                 counts["lost_race"] += len(batch) - len(claims)
                 for c in claims:
                     job = by_key[c.key]
@@ -322,7 +407,7 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
                 finished.append(ledger.Outcome(c, result.ok, by_key[c.key].endpoint.label,
                                                result.error, result.ms, message.subject))
             if finished and (len(finished) >= MARK_EVERY or not queue
-                             or time.monotonic() - last_mark >= MARK_WAIT_S):
+                             or time.monotonic() - last_mark() >= MARK_WAIT_S):
                 flush()
         if finished:
             flush()

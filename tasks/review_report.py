@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from dondoc.catalog.store.reviews import REVIEW_STATUSES, ReviewResult
+from dondoc.catalog.safety import path_under, safe_name
 from dondoc.catalog.settings import dondoc_home
 
 LABELS = {
@@ -115,8 +116,9 @@ def write_report(r: ReviewResult, folder: Path | None = None,
                  prefix: str = "so-ket") -> tuple[Path, Path]:
     folder = folder or dondoc_home() / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{prefix}-{r.plan}-{r.period}"
-    md, xlsx = folder / f"{stem}.md", folder / f"{stem}.xlsx"
+    # Plan codes stored before codes were restricted may hold '/' or '..'.
+    stem = "-".join(safe_name(p) for p in (prefix, r.plan, r.period))
+    md, xlsx = path_under(folder, stem + ".md"), path_under(folder, stem + ".xlsx")
     md.write_text(markdown(r), encoding="utf-8")
     workbook(r, xlsx)
     return md, xlsx

@@ -322,6 +322,63 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export.is_folder": (
         "không ghi được {path}: đây là một thư mục", "cannot write {path}: it is a folder",
     ),
+    # hardening: refusals of hostile or oversized input, failures reported in one line
+    "field.control_char": (
+        "trường «{field}»: chứa ký tự điều khiển U+{code} (chỉ cho phép xuống dòng và tab)",
+        "field «{field}»: holds the control character U+{code} (only newline and tab are allowed)",
+    ),
+    "field.too_long": (
+        "trường «{field}»: dài quá {limit} ký tự",
+        "field «{field}»: longer than {limit} characters",
+    ),
+    "field.too_many": (
+        "trường «{field}»: nhiều quá {limit} mục",
+        "field «{field}»: more than {limit} entries",
+    ),
+    "file.too_big": (
+        "tệp quá lớn ({size} MB, tối đa {limit} MB)",
+        "the file is too large ({size} MB, at most {limit} MB)",
+    ),
+    "remind.db_busy": (
+        "cơ sở dữ liệu bị khóa quá lâu, dừng giữa chừng: {undone} tin chưa gửi, {released} tin"
+        " trả lại để gửi lần sau, {unrecorded} tin đã gửi nhưng chưa ghi sổ; chạy lại sau",
+        "the database stayed locked, stopped early: {undone} messages not sent, {released}"
+        " given back for the next run, {unrecorded} sent but not recorded; run again later",
+    ),
+    "field.date_range": (
+        "trường «{field}»: ngày phải từ {first} đến {last}",
+        "field «{field}»: the date must be between {first} and {last}",
+    ),
+    "cli.date_range": (
+        "ngày «{value}» nằm ngoài khoảng cho phép ({first} đến {last})",
+        "the date «{value}» is outside the supported range ({first} to {last})",
+    ),
+    "cli.bad_value": (
+        "giá trị không hợp lệ cho {option}: {problem}",
+        "invalid value for {option}: {problem}",
+    ),
+    "report.bad_year": (
+        "năm «{value}» không hợp lệ (1990 đến 2100)", "invalid year «{value}» (1990 to 2100)",
+    ),
+    "report.bad_value": (
+        "số liệu «{value}» không hợp lệ (cần một số hữu hạn)",
+        "invalid figure «{value}» (a finite number is needed)",
+    ),
+    "field.plan_code": (
+        "trường «{field}»: mã kế hoạch chỉ gồm các ký tự {chars}, bắt đầu và kết thúc bằng chữ"
+        " hoặc số, tối đa 64 ký tự",
+        "field «{field}»: a plan code holds only {chars}, starts and ends with a letter or"
+        " digit, at most 64 characters",
+    ),
+    "remind.all_failed": (
+        "không gửi được tin nào: cả {n} lần gửi đều lỗi (xem `dondoc deliveries --failed`)",
+        "nothing could be sent: all {n} sends failed (see `dondoc deliveries --failed`)",
+    ),
+    "field.parent_cycle": (
+        "trường «parent»: đơn vị cấp trên tạo thành vòng lặp {cycle}",
+        "field «parent»: the parent units form a cycle {cycle}",
+    ),
+    # end hardening
 }
 
 STATUS_LABELS: dict[str, tuple[str, str]] = {

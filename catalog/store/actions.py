@@ -71,7 +71,24 @@ def _snapshot(task: Task, fields: set[str]) -> dict[str, Any]:
     return {name: _json(getattr(task, name)) for name in sorted(fields)}
 
 
+def _write_lock(session: Session) -> None:
+    """Take the database's write lock before reading what the audit will call "before".
+
+    SQLite ignores SELECT ... FOR UPDATE and starts a transaction only at the first write,
+    so two writers could both read progress 50 and both record before=50. BEGIN IMMEDIATE
+    makes the second wait (busy timeout) until the first commits; PostgreSQL's row lock
+    already does the same.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
 def _load(session: Session, task_id: int) -> Task:
+    _write_lock(session)
     task = session.exec(select(Task).where(Task.id == task_id).with_for_update()).first()
     if task is None:
         raise DondocError("action.no_task", ref=str(task_id))
@@ -247,6 +264,7 @@ def _field_value(name: str, value: Any) -> Any:
 def undo_last(db: Engine | Session, *, actor: str | None = None) -> ActionResult:
     """Reverse the newest action (by `actor` when given) and record the undo."""
     with _session(db) as session:
+        _write_lock(session)
         entry = last_undoable(session, actor)
         if entry is None:
             raise DondocError("action.nothing_to_undo")

@@ -17,7 +17,8 @@ from dondoc.catalog.i18n import DondocError, InputError, t
 from dondoc.catalog.settings import shipped_plans_dir
 from dondoc.tui.cli.common import (AsOfOpt, BadInput, JsonOpt, PlanOpt, UnitOpt, app, engine, parse_date,
                         reader, task_filter)
-from dondoc.tui.cli.output import error_line, print_json, print_task_table, stream_json_array
+from dondoc.tui.cli.output import (cell, error_line, print_json, print_task_table,
+                                   stream_json_array)
 
 deadline_app = typer.Typer(help="Thời hạn (deadline language).", no_args_is_help=True)
 catalog_app = typer.Typer(help="Danh mục kế hoạch (the plan catalog).", no_args_is_help=True)
@@ -189,7 +190,7 @@ def plans(as_json: JsonOpt = False) -> None:
     for col in ("code", "title", "issuer", "issued_on", "tasks", "targets", "budget_vnd"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r["code"], r["title"], r["issuer"] or "", r["issued_on"] or "",
+        table.add_row(cell(r["code"]), cell(r["title"], 200), cell(r["issuer"]), r["issued_on"] or "",
                       str(r["tasks"]), str(r["targets"]), f"{r['budget_vnd']:,}".replace(",", "."))
     Console().print(table)
 
@@ -234,7 +235,10 @@ cmd_exports.register(app)
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns a typer.Exit's code instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except BadInput:
         sys.exit(2)
     except InputError as exc:
@@ -249,7 +253,14 @@ def main() -> None:
         sys.exit(130)
     except Exception as exc:  # click's usage errors carry their own exit code
         import click
-        if isinstance(exc, click.ClickException):
+        from typer import _click as vendored  # typer ships its own copy of click
+
+        if isinstance(exc, (click.BadParameter, vendored.exceptions.BadParameter)):
+            error_line(t("cli.bad_value", option=exc.param_hint if isinstance(
+                exc.param_hint, str) else getattr(exc.param, "opts", ["?"])[0],
+                problem=exc.message))
+            sys.exit(2)
+        if isinstance(exc, (click.ClickException, vendored.exceptions.ClickException)):
             exc.show()
             sys.exit(exc.exit_code)
         raise

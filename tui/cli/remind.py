@@ -20,7 +20,7 @@ import typer
 
 from dondoc.catalog.i18n import DondocError, lang, t
 from dondoc.tui.cli.common import AsOfOpt, JsonOpt, PlanOpt, app, engine, parse_date
-from dondoc.tui.cli.output import print_json, stream_json_array
+from dondoc.tui.cli.output import line, print_json, stream_json_array
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
 WorkersOpt = Annotated[int, typer.Option("--workers", help="Messages sent at once (1-256).")]
@@ -65,9 +65,9 @@ def _print(report: Any, as_json: bool) -> None:
                 failed=c.get("failed", 0), already=c.get("already_sent", 0)))
     for d in report.deliveries[:200]:
         status = d["status"]
-        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {d.get('subject') or ''}")
+        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {line(d.get('subject'), 300)}")
         if d.get("error"):
-            print(f"             {d['error']}")
+            print(f"             {line(d['error'], 500)}")
     if len(report.deliveries) > 200:
         print(f"  … {len(report.deliveries) - 200}" + (" more (--json for all)" if lang() == "en"
                                                        else " dòng nữa (dùng --json để xem hết)"))
@@ -77,12 +77,34 @@ def _print(report: Any, as_json: bool) -> None:
                 + (" …" if len(units) > 20 else "")))
 
 
+def _exit_status(report: Any) -> None:
+    """A run that could not finish says so in one line on stderr and exits 1."""
+    if report.busy:
+        c = report.counts
+        sys.stderr.write(t("remind.db_busy", undone=c.get("left_undone", 0),
+                           released=c.get("released", 0),
+                           unrecorded=c.get("sent_unrecorded", 0)) + "\n")
+        raise typer.Exit(1)
+    c = report.counts
+    attempted = c.get("sent", 0) + c.get("retry", 0) + c.get("failed", 0)
+    if not report.dry_run and attempted and not c.get("sent", 0):
+        # Every send failed: a scheduler or a person watching the exit status must see it.
+        sys.stderr.write(t("remind.all_failed", n=attempted) + "\n")
+        raise typer.Exit(1)
+
+
 @app.command("remind")
 def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
-           workers: WorkersOpt = 16, as_json: JsonOpt = False) -> None:
+           workers: WorkersOpt = 16, as_json: JsonOpt = False,
+           retry_failed: Annotated[bool, typer.Option(
+               "--retry-failed", help="Try again the reminders given up after too many failures.")] = False
+           ) -> None:
     """Send the reminders due on the as-of day (before, on and after each deadline)."""
     day = parse_date(as_of)
     _check(plan, workers)
+    if retry_failed and not dry_run:
+        from dondoc.catalog.store.ledger import retry_failed as revive
+        revive(engine(), plan)
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import sweep
 
@@ -91,6 +113,7 @@ def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = No
         report = sweep(engine(), day, targets, plan=plan, dry_run=dry_run, lang=lang(),
                        workers=workers, progress=advance, on_total=total)
     _print(report, as_json)
+    _exit_status(report)
 
 
 @app.command("digest")
@@ -107,6 +130,7 @@ def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOp
         report = run_digest(engine(), day, targets, dry_run=dry_run, lang=lang(),
                             workers=workers, progress=advance, on_total=total)
     _print(report, as_json)
+    _exit_status(report)
 
 
 @app.command("deliveries")
@@ -128,8 +152,8 @@ def deliveries(failed: Annotated[bool, typer.Option(
     for r in items:
         count += 1
         print(f"{r['status']:<10} {r['attempts']:>2} {r['unit'] or '':<16} {r['rule']:<16} "
-              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {r['subject'] or r['key']}")
+              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {line(r['subject'] or r['key'], 300)}")
         if r["error"]:
-            print(f"{'':14}{r['error']}")
+            print(f"{'':14}{line(r['error'], 500)}")
     if not count:
         print("(trống)" if lang() == "vi" else "(empty)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Optional
 
 import typer
@@ -114,10 +115,15 @@ def _submit_target(ref: str, plan: str | None, year: int | None, value: str | No
     if year is None or value is None:
         raise DondocError("report.target_needs_year_value")
     number: float | None
+    if not 1990 <= year <= 2100:
+        raise DondocError("report.bad_year", value=year)
     try:
         number = float(value.replace(",", "."))
     except ValueError:
         number = None
+    if number is not None and not math.isfinite(number):
+        # NaN and infinity are not figures; stored, they would poison every total.
+        raise DondocError("report.bad_value", value=value)
     eng = engine()
     with eng.begin() as conn:
         tid, plan_code, code = _find(conn, "target", plan, ref)

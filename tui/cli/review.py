@@ -99,6 +99,10 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
 @review_app.command("status")
 def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Each review: scheduled, running, done, missed or failed, with its numbers."""
+    if plan:
+        from dondoc.catalog.store.queries import Reader
+        if not Reader(engine()).plan_exists(plan):
+            raise DondocError("cli.no_plan", code=plan)
     rows = review_rows(plan)
     if as_json:
         print_json(rows)
