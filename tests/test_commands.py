@@ -10,8 +10,9 @@ import pytest
 
 from tests.cli import FIXTURES, ROOT, dondoc
 
-ITEM_KEYS = {"plan", "task", "section", "title", "kind", "lead", "coordinators", "deadline_text",
-             "due", "effective_due", "status", "days_overdue"}
+ITEM_KEYS = {"plan", "task", "section", "title", "kind", "lead", "leads", "coordinators", "deadline_text",
+             "due", "effective_due", "status", "days_overdue",
+             "assignments"}
 
 
 @pytest.fixture
@@ -83,10 +84,21 @@ def test_overdue_as_of(demo: Path) -> None:
         "plan": "DM-CDS-2022", "task": "NV01", "section": "II.1",
         "title": "Xây dựng kế hoạch chuyển đổi số của từng đơn vị", "kind": "month",
         "lead": "Phòng Văn hóa và Thông tin thành phố Đông Mai",
+        "leads": ["Phòng Văn hóa và Thông tin thành phố Đông Mai"],
         "coordinators": ["Phòng Tài chính - Kế hoạch thành phố Đông Mai",
                          "Ủy ban nhân dân xã Tiên A", "Ủy ban nhân dân phường Đông B"],
         "deadline_text": "trong tháng 4/2022", "due": "2022-04-30",
-        "effective_due": "2022-05-04", "status": "overdue", "days_overdue": 58}
+        "effective_due": "2022-05-04", "status": "overdue", "days_overdue": 58,
+        "assignments": [
+            {"unit": "DM-VHTT", "unit_name": "Phòng Văn hóa và Thông tin thành phố Đông Mai",
+             "role": "lead", "status": "overdue", "progress": 0, "completed_on": None,
+             "effective_due": "2022-05-04"},
+            *({"unit": code, "unit_name": name, "role": "coordinator", "status": "overdue",
+               "progress": 0, "completed_on": None, "effective_due": "2022-05-04"}
+              for code, name in (
+                  ("DM-TCKH", "Phòng Tài chính - Kế hoạch thành phố Đông Mai"),
+                  ("DM-XA-A", "Ủy ban nhân dân xã Tiên A"),
+                  ("DM-PH-B", "Ủy ban nhân dân phường Đông B")))]}
     # The recurring report's overdue occurrence is the one of 30/6/2022.
     assert items[1]["due"] == "2022-06-30" and items[1]["kind"] == "recurring"
     count = dondoc("overdue", "--as-of", "2022-07-01", "--count", "--json", home=demo).json()

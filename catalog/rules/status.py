@@ -52,3 +52,13 @@ def done_late(completed_on: dt.date | str | None, effective_due: dt.date | str |
     """A done task finished after its effective due date. Done without a date counts as on
     time: nothing says it was late. (ISO text compares as the dates do.)"""
     return bool(completed_on and effective_due and completed_on > effective_due)
+
+
+# Worst first: what a task shows when its units stand differently (one overdue is enough).
+_SEVERITY = {OVERDUE: 0, DUE_SOON: 1, NOT_DUE: 2, NO_DEADLINE: 3, DONE: 4}
+
+
+def worst(statuses: list[str]) -> str:
+    """The status of a task shared by several units: done when every one is done, else the
+    worst among those not done."""
+    return min(statuses, key=_SEVERITY.__getitem__) if statuses else NO_DEADLINE

@@ -17,10 +17,11 @@ import orjson
 
 from dondoc.catalog.rules.deadline import rule_dates
 from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW, resolve
-from dondoc.catalog.rules.status import STATUSES, due_soon_limit, is_done, occurrence_status, task_status
+from dondoc.catalog.rules.status import (DONE, STATUSES, due_soon_limit, is_done, occurrence_status,
+                                         task_status, worst)
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 from dondoc.catalog.store.dialect import CHUNK, date_param, mark
-from dondoc.catalog.store.records import TaskRecord
+from dondoc.catalog.store.records import AssignmentState, TaskRecord
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -33,6 +34,7 @@ class Filter:
     as_of: dt.date
     plan: str | None = None
     unit: str | None = None  # a unit code: tasks it leads or coordinates
+    unassigned: bool = False  # only tasks nobody leads ("chưa giao")
 
 
 def _d(value: Any) -> dt.date | None:
@@ -67,6 +69,8 @@ class Reader:
         self.calendar = calendar or default_calendar()
         self.mark = mark(engine)
         self._unit_names: dict[str, str] | None = None
+        # The closing reports of the recurring duties last read, for each unit's own status.
+        self._answered: dict[tuple[int, str], set[str | None]] = {}
 
     def _date(self, day: dt.date) -> Any:
         return date_param(self.engine, day)
@@ -88,6 +92,9 @@ class Reader:
         if f.unit:
             clauses.append(f"{alias}.id in (select task_id from taskunit where unit_code = {m})")
             params.append(f.unit)
+        if f.unassigned:
+            clauses.append(f"not exists (select 1 from assignment a where a.task_id = {alias}.id"
+                           " and a.role = 'lead' and not a.withdrawn)")
         return " and ".join(clauses), params
 
     def due_soon_limit(self, as_of: dt.date) -> dt.date:
@@ -107,49 +114,78 @@ class Reader:
                  if isinstance(p := _json(raw), dict)}
         return _SoonLimits(self.calendar, f.as_of, plans, tasks)
 
+    def _answers(self, conn: Connection, ids: list[int]) -> dict[tuple[int, str], set[str | None]]:
+        """(task, occurrence) -> the units whose report closed it (None: the coordinator's,
+        for every unit). A report closes an occurrence unless it gives a progress below 100:
+        a note alone is the report itself, a percentage is work under way."""
+        answered: dict[tuple[int, str], set[str | None]] = {}
+        for chunk_start in range(0, len(ids), CHUNK):
+            chunk = ids[chunk_start:chunk_start + CHUNK]
+            marks = ",".join([self.mark] * len(chunk))
+            for tid, occ, unit in conn.exec_driver_sql(
+                    f"select task_id, occurrence, unit_code from progressreport"
+                    f" where occurrence is not null and (progress is null or progress >= 100)"
+                    f" and task_id in ({marks})", tuple(chunk)):
+                answered.setdefault((tid, _iso(occ) or ""), set()).add(unit)
+        return answered
+
+    def _lead_units(self, conn: Connection, ids: list[int]) -> dict[int, list[str]]:
+        out: dict[int, list[str]] = {}
+        for chunk_start in range(0, len(ids), CHUNK):
+            chunk = ids[chunk_start:chunk_start + CHUNK]
+            marks = ",".join([self.mark] * len(chunk))
+            for tid, unit in conn.exec_driver_sql(
+                    f"select task_id, unit_code from assignment where role = 'lead'"
+                    f" and not withdrawn and task_id in ({marks}) order by id", tuple(chunk)):
+                out.setdefault(tid, []).append(unit)
+        return out
+
     def _recurring_state(self, conn: Connection, rows: list[tuple[Any, ...]], as_of: dt.date,
                          soon: _SoonLimits) -> dict[int, tuple[str, dt.date | None, dt.date | None]]:
         """(status, nominal due, effective due) of each recurring task's current occurrence.
 
-        The occurrence that matters is the latest one already past (overdue unless a report
-        answered it), else the next one to come.
+        The occurrence that matters is the latest one already past (overdue unless every
+        lead unit answered it), else the next one to come.
         """
         if not rows:
             return {}
         ids = [r[0] for r in rows]
-        answered: set[tuple[int, str]] = set()
-        for chunk_start in range(0, len(ids), CHUNK):
-            chunk = ids[chunk_start:chunk_start + CHUNK]
-            marks = ",".join([self.mark] * len(chunk))
-            for tid, occ in conn.exec_driver_sql(
-                    f"select task_id, occurrence from progressreport where occurrence is not null"
-                    f" and task_id in ({marks})", tuple(chunk)):
-                answered.add((tid, _iso(occ) or ""))
-        out = {}
+        answered = self._answers(conn, ids)
+        leads = self._lead_units(conn, ids)
+        self._answered = answered
+
+        def closed_for_task(tid: int, occ: str) -> bool:
+            units = answered.get((tid, occ))
+            if not units:
+                return False
+            want = leads.get(tid)
+            return None in units or not want or all(u in units for u in want)
+
+        return {r[0]: self._occurrence(r, as_of, soon, closed_for_task) for r in rows}
+
+    def _occurrence(self, row: tuple[Any, ...], as_of: dt.date, soon: _SoonLimits,
+                    closed: Any) -> tuple[str, dt.date | None, dt.date | None]:
+        tid, plan, state, completed_on, rule, rstart, runtil = row
+        if is_done(state, _d(completed_on), as_of):
+            return ("done", None, None)
         eff_due = self.calendar.effective_due
-        for tid, plan, state, completed_on, rule, rstart, runtil in rows:
-            if is_done(state, _d(completed_on), as_of):
-                out[tid] = ("done", None, None)
-                continue
-            start = _d(rstart) or dt.date(as_of.year - 1, 1, 1)
-            dates, lo, hi = rule_dates(rule, start, _d(runtil))
-            # Effective dues never come before nominal ones and keep their order, so the
-            # occurrence that matters sits just before as_of in the nominal dates.
-            i = min(bisect.bisect_left(dates, as_of, lo, hi), hi)
-            while i > lo and eff_due(dates[i - 1]) >= as_of:
-                i -= 1
-            if i > lo and (tid, dates[i - 1].isoformat()) not in answered:
-                last = dates[i - 1]
-                out[tid] = ("overdue", last, eff_due(last))
-            elif i < hi:
-                nxt = dates[i]
-                eff = eff_due(nxt)
-                out[tid] = (occurrence_status(eff, as_of, soon.limit(plan, tid)), nxt, eff)
-            elif i > lo:
-                out[tid] = ("done", dates[i - 1], eff_due(dates[i - 1]))
-            else:
-                out[tid] = ("no_deadline", None, None)
-        return out
+        start = _d(rstart) or dt.date(as_of.year - 1, 1, 1)
+        dates, lo, hi = rule_dates(rule, start, _d(runtil))
+        # Effective dues never come before nominal ones and keep their order, so the
+        # occurrence that matters sits just before as_of in the nominal dates.
+        i = min(bisect.bisect_left(dates, as_of, lo, hi), hi)
+        while i > lo and eff_due(dates[i - 1]) >= as_of:
+            i -= 1
+        if i > lo and not closed(tid, dates[i - 1].isoformat()):
+            last = dates[i - 1]
+            return ("overdue", last, eff_due(last))
+        if i < hi:
+            nxt = dates[i]
+            eff = eff_due(nxt)
+            return (occurrence_status(eff, as_of, soon.limit(plan, tid)), nxt, eff)
+        if i > lo:
+            return ("done", dates[i - 1], eff_due(dates[i - 1]))
+        return ("no_deadline", None, None)
 
     # -------------------------------------------------------------- items
 
@@ -199,19 +235,106 @@ class Reader:
             else:
                 sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
             fixed = self._fixed_records(conn, sql, tuple(args), names, as_of, soon, statuses)
-            # A hand merge: the recurring items are few, the fixed ones may be a million.
-            pending = iter(recurring)
+            rec_by_id = {r[0]: (r[0], r[1], r[11], r[12], r[13], r[14], r[15]) for r in rec_rows}
+            yield from self._with_assignments(conn, self._merge(fixed, recurring), names,
+                                              as_of, soon, rec_by_id, statuses)
+
+    @staticmethod
+    def _merge(fixed: Iterator[TaskRecord],
+               recurring: list[tuple[Any, TaskRecord]]) -> Iterator[TaskRecord]:
+        """A hand merge: the recurring items are few, the fixed ones may be a million."""
+        pending = iter(recurring)
+        nxt = next(pending, None)
+        for rec in fixed:
+            if nxt is not None:
+                key = _sort_key(rec)
+                while nxt is not None and nxt[0] <= key:
+                    yield nxt[1]
+                    nxt = next(pending, None)
+            yield rec
+        while nxt is not None:
+            yield nxt[1]
             nxt = next(pending, None)
-            for rec in fixed:
-                if nxt is not None:
-                    key = _sort_key(rec)
-                    while nxt is not None and nxt[0] <= key:
-                        yield nxt[1]
-                        nxt = next(pending, None)
+
+    def _with_assignments(self, conn: Connection, records: Iterator[TaskRecord],
+                          names: dict[str, str], as_of: dt.date, soon: _SoonLimits,
+                          rec_rows: dict[int, tuple[Any, ...]],
+                          statuses: tuple[str, ...] | None) -> Iterator[TaskRecord]:
+        """Each record with its live assignments and each unit's own status, a batch of
+        records per query so that a million of them stay a stream."""
+        batch: list[TaskRecord] = []
+        for rec in records:
+            batch.append(rec)
+            if len(batch) >= 2000:
+                yield from self._attach(conn, batch, names, as_of, soon, rec_rows, statuses)
+                batch = []
+        if batch:
+            yield from self._attach(conn, batch, names, as_of, soon, rec_rows, statuses)
+
+    def _attach(self, conn: Connection, batch: list[TaskRecord], names: dict[str, str],
+                as_of: dt.date, soon: _SoonLimits, rec_rows: dict[int, tuple[Any, ...]],
+                statuses: tuple[str, ...] | None) -> Iterator[TaskRecord]:
+        rows: dict[int, list[tuple[Any, ...]]] = {}
+        ids = [r.id for r in batch]
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start:start + CHUNK]
+            marks = ",".join([self.mark] * len(chunk))
+            for row in conn.exec_driver_sql(
+                    "select task_id, unit_code, role, status, progress, completed_on,"
+                    " due_override from assignment where not withdrawn"
+                    f" and task_id in ({marks}) order by task_id, id", tuple(chunk)):
+                rows.setdefault(row[0], []).append(row)
+        answered = self._answered
+        eff_due = self.calendar.effective_due
+        for rec in batch:
+            found = rows.get(rec.id)
+            if not found:
                 yield rec
-            while nxt is not None:
-                yield nxt[1]
-                nxt = next(pending, None)
+                continue
+            limit = soon.limit(rec.plan, rec.id)
+            out: list[AssignmentState] = []
+            overridden = False
+            for _tid, unit, role, state, progress, completed_on, override in found:
+                done_on = _d(completed_on)
+                occurrence = None
+                if rec.kind == "recurring" and rec.id in rec_rows:
+                    base = rec_rows[rec.id]
+                    units = answered
+
+                    def closed(tid: int, occ: str, unit: str = unit) -> bool:
+                        got = units.get((tid, occ))
+                        return bool(got) and (None in got or unit in got)  # type: ignore[operator]
+
+                    status, nominal, eff = self._occurrence(
+                        (base[0], base[1], state, completed_on, base[4], base[5], base[6]),
+                        as_of, soon, closed)
+                    eff_text = _iso(eff)
+                    occurrence = _iso(nominal)
+                else:
+                    if override is not None:
+                        overridden = True
+                        eff = eff_due(_d(override))  # type: ignore[arg-type]
+                        eff_text = eff.isoformat()
+                    else:
+                        eff_text = rec.effective_due
+                        eff = _d(eff_text)
+                    status = task_status(state, done_on, rec.kind, eff, as_of, limit)
+                out.append(AssignmentState(unit, names.get(unit, unit), role, status,
+                                           int(progress or 0), _iso(done_on), eff_text,
+                                           occurrence))
+            # Leads first, each role in the order it was assigned.
+            out.sort(key=lambda a: a.role != "lead")
+            rec.assignments = tuple(out)
+            if overridden:
+                # A unit's own extension moves its share only: the task stands as its leads do.
+                leads = [a for a in out if a.role == "lead"]
+                if leads:
+                    rec.status = worst([a.status for a in leads if a.status != DONE] or [DONE])
+                    late = [a.effective_due for a in leads if a.status == "overdue"]
+                    rec.days = (as_of - dt.date.fromisoformat(min(late))).days if late else 0  # type: ignore[type-var]
+                if statuses is not None and rec.status not in statuses:
+                    continue
+            yield rec
 
     def _fixed_records(self, conn: Connection, sql: str, args: tuple[Any, ...],
                        names: dict[str, str], as_of: dt.date, soon: _SoonLimits,
@@ -259,10 +382,16 @@ class Reader:
         where, params = self._where(f)
         m = self.mark
         with self.engine.connect() as conn:
+            # A lead's own extension (due_override) is rare: those tasks are counted by the
+            # full rule below, every other task by the task's own due date and state.
+            special = {tid for (tid,) in conn.exec_driver_sql(
+                "select distinct task_id from assignment where due_override is not null"
+                " and role = 'lead' and not withdrawn")}
+            skip = f" and t.id not in ({','.join(str(int(i)) for i in special)})" if special else ""
             fixed = conn.exec_driver_sql(
                 f"select count(*) from task t where {where} and t.deadline_kind <> 'recurring'"
                 f" and t.effective_due < {m} and not (t.state = 'done' and"
-                f" (t.completed_on is null or t.completed_on <= {m}))",
+                f" (t.completed_on is null or t.completed_on <= {m})){skip}",
                 tuple([*params, self._date(f.as_of), self._date(f.as_of)])).scalar_one()
             rec_rows = conn.exec_driver_sql(
                 f"select t.id, t.plan_code, t.state, t.completed_on, t.rrule, t.rrule_start,"
@@ -270,7 +399,11 @@ class Reader:
                 tuple(params)).all()
             rec = self._recurring_state(conn, [tuple(r) for r in rec_rows], f.as_of,
                                         self._soon_limits(conn, f))
-        return fixed + sum(1 for s, _, _ in rec.values() if s == "overdue")
+        extra = 0
+        if special:
+            extra = sum(1 for r in self.records(f, ("overdue",))
+                        if r.id in special and r.kind != "recurring")
+        return fixed + extra + sum(1 for s, _, _ in rec.values() if s == "overdue")
 
     # -------------------------------------------------------------- plans and units
 
