@@ -260,6 +260,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "assign.no_assignment": (
         "đơn vị «{unit}» không được giao nhiệm vụ {task}", "unit «{unit}» is not assigned task {task}",
     ),
+    # every unit in the loop: per-unit reading, assigning and reporting (wt-read)
+    "units.done_of": ("{done}/{total} đơn vị hoàn thành", "{done}/{total} units done"),
+    "report.not_assigned": (
+        "đơn vị «{unit}» không được giao nhiệm vụ {task}; các đơn vị được giao: {units}",
+        "unit «{unit}» holds no assignment of task {task}; the units that do: {units}",
+    ),
+    "report.nobody_assigned": (
+        "nhiệm vụ {task} chưa giao cho đơn vị nào; hãy giao trước (dondoc assign)",
+        "task {task} is assigned to no unit; assign it first (dondoc assign)",
+    ),
+    "report.which_unit": (
+        "nhiệm vụ {task} có nhiều đơn vị chủ trì; hãy chọn --unit trong số: {units}",
+        "task {task} has several lead units; choose --unit among: {units}",
+    ),
+    "report.done_already": (
+        "đơn vị «{unit}» đã hoàn thành nhiệm vụ {task}", "unit «{unit}» has already done task {task}",
+    ),
+    "assign.needs_unit": (
+        "hãy nêu ít nhất một đơn vị (--lead hoặc --coordinator)",
+        "name at least one unit (--lead or --coordinator)",
+    ),
+    "assign.done": (
+        "đã giao nhiệm vụ {task}: chủ trì {leads}; phối hợp {coordinators}",
+        "assigned task {task}: lead {leads}; coordinating {coordinators}",
+    ),
+    "assign.nobody": ("(không có)", "(none)"),
     # plans in from office files and OCR text, out to XLSX and iCalendar (catalog/files/)
     "import.missing": ("không tìm thấy tệp", "no such file"),
     "import.pdf": (

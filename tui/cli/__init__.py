@@ -197,10 +197,11 @@ def plans(as_json: JsonOpt = False) -> None:
 
 @app.command("tasks")
 def tasks(plan: PlanOpt = None, unit: UnitOpt = None, as_of: AsOfOpt = None,
-          as_json: JsonOpt = False) -> None:
+          as_json: JsonOpt = False, unassigned: Annotated[bool, typer.Option(
+              "--unassigned", help="Only tasks nobody leads (chưa giao).")] = False) -> None:
     """Every live task with its status on the as-of date."""
     rdr = reader()
-    f = task_filter(rdr, as_of, plan, unit)
+    f = task_filter(rdr, as_of, plan, unit, unassigned)
     items = rdr.items(f)
     stream_json_array(items) if as_json else print_task_table(items)
 
@@ -232,6 +233,8 @@ from dondoc.tui.cli import imports as cmd_imports  # noqa: E402
 cmd_imports.register(catalog_app)
 from dondoc.tui.cli import exports as cmd_exports  # noqa: E402
 cmd_exports.register(app)
+from dondoc.tui.cli import assign as cmd_assign  # noqa: E402
+cmd_assign.register(app)
 
 def main() -> None:
     try:

@@ -77,7 +77,8 @@ def resolve_unit(rdr, ref: str) -> str:  # type: ignore[no-untyped-def]
     return found
 
 
-def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None):  # type: ignore[no-untyped-def]
+def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None,  # type: ignore[no-untyped-def]
+                unassigned: bool = False):
     """A query Filter from command options, refusing unknown plans and units."""
     from dondoc.catalog.store.queries import Filter
 
@@ -87,4 +88,4 @@ def task_filter(rdr, as_of: str | None, plan: str | None, unit: str | None):  # 
         raise DondocError("cli.no_plan", code=plan)
     if unit:
         unit_code = resolve_unit(rdr, unit)
-    return Filter(as_of=day, plan=plan, unit=unit_code)
+    return Filter(as_of=day, plan=plan, unit=unit_code, unassigned=unassigned)

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from dondoc.catalog.i18n import lang, status_label
+from dondoc.catalog.i18n import lang, status_label, t
 from dondoc.catalog.safety import printable
 
 _OPTS = orjson.OPT_NON_STR_KEYS
@@ -84,6 +84,16 @@ def line(value: Any, limit: int | None = None) -> str:
     return printable(value, limit)
 
 
+def lead_cell(item: dict[str, Any]) -> str:
+    """The lead column: the lead's name and, where several units lead, how many are done."""
+    text = cell(item["lead"], 100)
+    leads = [a for a in item.get("assignments") or () if a["role"] == "lead"]
+    if len(leads) > 1:
+        done = sum(1 for a in leads if a["status"] == "done")
+        text += "\n" + cell(t("units.done_of", done=done, total=len(leads)))
+    return text
+
+
 def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -102,8 +112,9 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
         status = f"[{style}]{glyph} {status_label(item['status'])}[/]" if style else \
             f"{glyph} {status_label(item['status'])}"
         table.add_row(*(cell(item[k], 200 if k == "title" else 100)
-                        for k in ("plan", "task", "title", "lead", "deadline_text",
-                                  "effective_due")),
+                        for k in ("plan", "task", "title")),
+                      lead_cell(item),
+                      *(cell(item[k], 100) for k in ("deadline_text", "effective_due")),
                       status, str(item["days_overdue"] or ""))
     console = Console()
     console.print(table)
