@@ -61,8 +61,13 @@ def test_mark_done_writes_task_and_audit(engine) -> None:  # type: ignore[no-unt
         assert entry is not None
         assert (entry.action, entry.actor, entry.entity_key) == ("task.done", "alice",
                                                                    "DM-CDS-2022/NV01")
+        rows_before = entry.before.pop("assignment_rows")
         assert entry.before == {"state": "open", "completed_on": None, "progress": 0}
         assert entry.after["state"] == "done" and entry.after["completed_on"] == "2022-07-01"
+        # The whole task done by the coordinator: its lead's share too, audited.
+        assert [(r["unit"], r["status"]) for r in rows_before] == [("DM-VHTT", "open")]
+        assert [(r["unit"], r["status"], r["completed_on"])
+                for r in entry.after["assignment_rows"]] == [("DM-VHTT", "done", "2022-07-01")]
         report = s.get(ProgressReport, entry.after["progress_report_id"])
         assert report is not None and report.note == "Đã ban hành kế hoạch"
     with pytest.raises(DondocError) as err:

@@ -23,8 +23,8 @@ from sqlmodel import Session, col, select
 
 from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.store.dialect import mark
-from dondoc.catalog.store.models import (AuditEntry, Extension, ProgressReport, TargetActual, Task,
-                                         utcnow)
+from dondoc.catalog.store.models import (Assignment, AuditEntry, Extension, ProgressReport,
+                                         TargetActual, Task, utcnow)
 from dondoc.catalog.settings import default_actor, today
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 
@@ -138,7 +138,8 @@ def mark_done(db: Engine | Session, task_id: int, *, on: dt.date | None = None,
     with _session(db) as session:
         task = _load(session, task_id)
         if occurrence is not None and task.deadline_kind == "recurring":
-            report = ProgressReport(task_id=task_id, unit_code=task.lead_code, progress=100,
+            # No unit: the coordinator closes the period for every unit assigned.
+            report = ProgressReport(task_id=task_id, unit_code=None, progress=100,
                                     occurrence=occurrence, note=note)
             session.add(report)
             session.flush()
@@ -148,8 +149,16 @@ def mark_done(db: Engine | Session, task_id: int, *, on: dt.date | None = None,
         if task.state == "done":
             raise DondocError("action.already_done", task=f"{task.plan_code}/{task.code}")
         before = _snapshot(task, {"state", "completed_on", "progress"})
+        rows = [r for r in _live_rows(session, task_id) if r.role == "lead"]
+        before["assignment_rows"] = [_row_snapshot(r) for r in rows]
         task.state, task.completed_on, task.progress = "done", on, 100
+        # The coordinator's "done" for the whole task is every lead's share done.
+        for r in rows:
+            if r.status != "done":
+                r.status, r.completed_on, r.progress = "done", on, 100
+                session.add(r)
         after = _snapshot(task, {"state", "completed_on", "progress"})
+        after["assignment_rows"] = [_row_snapshot(r) for r in rows]
         if note:
             report = ProgressReport(task_id=task_id, unit_code=task.lead_code, progress=100,
                                     note=note)
@@ -191,6 +200,106 @@ def record_progress(db: Engine | Session, task_id: int, *, progress: int | None 
         if occurrence is not None:
             after["occurrence"] = occurrence.isoformat()
         return _result(_audit(session, PROGRESS, task, actor, before, after), task)
+
+
+def _live_rows(session: Session, task_id: int) -> list[Assignment]:
+    return list(session.exec(select(Assignment).where(
+        Assignment.task_id == task_id, Assignment.withdrawn == False)  # noqa: E712
+        .order_by(col(Assignment.id))).all())
+
+
+def _row_snapshot(row: Assignment) -> dict[str, Any]:
+    return {"id": row.id, "unit": row.unit_code, "role": row.role, "status": row.status,
+            "progress": row.progress, "completed_on": _json(row.completed_on)}
+
+
+def _settle(task: Task, rows: list[Assignment]) -> None:
+    """The task stands as its leads do: done when every lead's share is done (on the last
+    of their days), its progress their mean."""
+    leads = [r for r in rows if r.role == "lead"]
+    if not leads:
+        return
+    task.progress = round(sum(r.progress or 0 for r in leads) / len(leads))
+    if all(r.status == "done" for r in leads):
+        days = [r.completed_on for r in leads if r.completed_on]
+        task.state, task.completed_on = "done", max(days) if days else None
+    elif task.state == "done":
+        task.state, task.completed_on = "open", None
+
+
+def report_unit(db: Engine | Session, task_id: int, *, unit_code: str | None,
+                progress: int | None = None, done: bool = False, note: str | None = None,
+                occurrence: dt.date | None = None, on: dt.date | None = None,
+                difficulties: str | None = None, proposals: str | None = None,
+                extension_requested_to: dt.date | None = None,
+                actor: str | None = None) -> ActionResult:
+    """A unit's report on its own share of a task (`dondoc report submit`).
+
+    The unit must hold a live assignment of the task (refused with the units that do);
+    without a unit, the task's only lead reports. On a fixed task the report moves that
+    unit's progress, and `done` closes its share: the task is done when every lead's is.
+    On a recurring duty the report answers `occurrence` (`done`: closes it for this unit)
+    and never ends the duty.
+    """
+    on = on or today()
+    note = (note or "").strip() or None
+    if progress is not None and not 0 <= progress <= 100:
+        raise DondocError("action.bad_progress", value=str(progress))
+    if done:
+        progress = 100 if progress is None else progress
+    if progress is None and note is None and difficulties is None and proposals is None:
+        raise DondocError("action.empty_report")
+    with _session(db) as session:
+        task = _load(session, task_id)
+        key = f"{task.plan_code}/{task.code}"
+        rows = _live_rows(session, task_id)
+        if not rows:
+            if unit_code is not None:
+                raise DondocError("report.nobody_assigned", task=key)
+            # A task nobody holds: the coordinator's own note on it, as before assignments.
+            if done:
+                return mark_done(session, task_id, on=on, occurrence=occurrence, note=note,
+                                 actor=actor)
+            return record_progress(session, task_id, progress=progress, note=note,
+                                   occurrence=occurrence, difficulties=difficulties,
+                                   proposals=proposals,
+                                   extension_requested_to=extension_requested_to, actor=actor)
+        if unit_code is None:
+            leads = [r.unit_code for r in rows if r.role == "lead"]
+            if len(leads) != 1:
+                raise DondocError("report.which_unit", task=key,
+                                  units=", ".join(leads or [r.unit_code for r in rows]))
+            unit_code = leads[0]
+        mine = [r for r in rows if r.unit_code == unit_code]
+        if not mine:
+            raise DondocError("report.not_assigned", unit=unit_code, task=key,
+                              units=", ".join(dict.fromkeys(r.unit_code for r in rows)))
+        row = min(mine, key=lambda r: r.role != "lead")  # its lead share where it has one
+        recurring = task.deadline_kind == "recurring"
+        if done and not recurring and row.status == "done":
+            raise DondocError("report.done_already", unit=unit_code, task=key)
+        fields = {"state", "completed_on", "progress"}
+        before = {**_snapshot(task, fields), "assignment_rows": [_row_snapshot(row)]}
+        report = ProgressReport(task_id=task_id, unit_code=unit_code, progress=progress,
+                                note=note, occurrence=occurrence if recurring else None,
+                                difficulties=difficulties, proposals=proposals,
+                                extension_requested_to=extension_requested_to)
+        session.add(report)
+        session.flush()
+        if progress is not None:
+            row.progress = progress
+        if done and not recurring:
+            row.status, row.completed_on = "done", on
+        session.add(row)
+        if not recurring:
+            _settle(task, rows)
+            session.add(task)
+        after = {**_snapshot(task, fields), "assignment_rows": [_row_snapshot(row)],
+                 "progress_report_id": report.id, "unit": unit_code}
+        if recurring and occurrence is not None:
+            after["occurrence"] = occurrence.isoformat()
+        return _result(_audit(session, DONE if done else PROGRESS, task, actor, before, after),
+                       task)
 
 
 def record_extension(db: Engine | Session, task_id: int, *, new_due: dt.date,
@@ -281,6 +390,15 @@ def undo_last(db: Engine | Session, *, actor: str | None = None) -> ActionResult
         # Someone (a catalog load, another coordinator) changed the task since: refuse.
         if _snapshot(task, changed) != {k: after[k] for k in changed}:
             raise DondocError("action.undo_conflict", task=entry.entity_key)
+        rows = {r["id"]: r for r in before.get("assignment_rows", [])}
+        for snap in after.get("assignment_rows", []):
+            row = session.get(Assignment, snap["id"])
+            if row is None or _row_snapshot(row) != snap:
+                raise DondocError("action.undo_conflict", task=entry.entity_key)
+            old = rows[snap["id"]]
+            row.status, row.progress = old["status"], old["progress"]
+            row.completed_on = _field_value("completed_on", old["completed_on"])
+            session.add(row)
         for name in changed:
             setattr(task, name, _field_value(name, before.get(name)))
         session.add(task)

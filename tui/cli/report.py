@@ -88,24 +88,31 @@ def _submit_task(ref: str | None, plan: str | None, unit_code: str | None, progr
     task_id, plan_code, code = resolve_task(plan, ref)
     eng = engine()
     occ: dt.date | None = parse_date(occurrence) if occurrence else None
-    kind = None
     if occ is None:
-        # A recurring duty's report answers its current occurrence (overdue or next).
-        for item in Reader(eng).items(Filter(as_of=parse_date(None), plan=plan_code)):
-            if item["task"] == code:
-                kind = item["kind"]
-                if kind == "recurring" and item["due"]:
-                    occ = dt.date.fromisoformat(item["due"])
+        # A recurring duty's report answers the reporting unit's current occurrence (its
+        # overdue one, else the next); the task's own when the unit is not known yet.
+        for rec in Reader(eng).records(Filter(as_of=parse_date(None), plan=plan_code)):
+            if rec.id == task_id:
+                if rec.kind == "recurring":
+                    mine = [a for a in rec.assignments if a.unit == unit_code] or [
+                        a for a in rec.assignments if a.role == "lead"][:1]
+                    due = mine[0].occurrence if mine and unit_code else rec.due
+                    occ = dt.date.fromisoformat(due) if due else None
                 break
-    result = actions.record_progress(
-        eng, task_id, progress=100 if done and progress is None else progress, note=note,
-        unit_code=unit_code, occurrence=occ, difficulties=difficulties, proposals=proposals,
+    result = actions.report_unit(
+        eng, task_id, unit_code=unit_code, progress=progress, done=done, note=note,
+        occurrence=occ, difficulties=difficulties, proposals=proposals,
         extension_requested_to=parse_date(extension_to) if extension_to else None)
-    if done:
-        actions.mark_done(eng, task_id)
-    return {"plan": plan_code, "task": code, "progress": result.after.get("progress"),
+    return {"plan": plan_code, "task": code, "unit": result.after.get("unit", unit_code),
+            "progress": _unit_progress(result.after),
             "occurrence": occ.isoformat() if occ else None, "done": done,
+            "task_done": result.after.get("state") == "done",
             "extension_requested_to": extension_to, "audit_id": result.audit_id}
+
+
+def _unit_progress(after: dict[str, Any]) -> Any:
+    rows = after.get("assignment_rows")
+    return rows[0]["progress"] if rows else after.get("progress")
 
 
 def _submit_target(ref: str, plan: str | None, year: int | None, value: str | None,
