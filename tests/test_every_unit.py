@@ -162,3 +162,21 @@ def test_assign_from_the_command_line(tmp_path: Path, home: Path, db_url: str) -
     again = dondoc("tasks", "--unassigned", "--plan", "DM-GROUPS", "--json", home=home,
                    db_url=db_url).json()
     assert [i["task"] for i in again] == ["NOBODY"]
+
+
+def test_a_review_counts_each_lead_unit(tmp_path: Path, home: Path, db_url: str) -> None:
+    from dondoc.catalog.store.engines import make_engine
+    from dondoc.catalog.store.reviews import compute_review
+
+    load(tmp_path, home, db_url)
+    engine = make_engine(db_url)
+    try:
+        result = compute_review(engine, "DM-GROUPS", "2025Q4")
+    finally:
+        engine.dispose()
+    units = {u["unit"]: (u["tasks"], u["overdue"]) for u in result.units}
+    # The departments and communes of the groups, never the groups themselves.
+    assert "Các xã, phường thành phố Đông Mai" not in units
+    assert units["Ủy ban nhân dân xã Tiên A"] == (2, 2)  # ALL and NESTED
+    # JOINT, NESTED and the yearly report of 15/12 (unanswered on 1/1/2026)
+    assert units["Phòng Văn hóa và Thông tin thành phố Đông Mai"] == (3, 3)

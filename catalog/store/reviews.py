@@ -87,6 +87,7 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
     in_quarter = [r for r in reports if start <= _day(r[2]) <= end]
     result.reports_received = len(in_quarter)
     reports_by_task: Counter[str] = Counter(r[0] for r in in_quarter)
+    reports_by_unit: Counter[tuple[str, str]] = Counter((r[0], r[1]) for r in in_quarter)
     latest_progress: dict[str, int] = {}
     for code, _unit, when, progress in sorted(reports, key=lambda r: _day(r[2])):
         if progress is not None and _day(when) <= end:
@@ -98,10 +99,19 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
     for rec in reader.records(Filter(as_of=end + dt.timedelta(days=1), plan=plan)):
         status = _review_status(rec)
         totals[status] += 1
-        unit = rec.lead or "—"
-        per_unit[unit][status] += 1
-        per_unit[unit]["tasks"] += 1
-        per_unit[unit]["reports"] += reports_by_task.get(rec.code, 0)
+        # Per lead unit, from its own share: a task a group leads counts once for each
+        # department of it, as that department stands, with the reports it sent.
+        shares = [a for a in rec.assignments if a.role == "lead"]
+        if not shares:
+            unit = rec.lead or "—"
+            per_unit[unit][status] += 1
+            per_unit[unit]["tasks"] += 1
+            per_unit[unit]["reports"] += reports_by_task.get(rec.code, 0)
+        for a in shares:
+            own = _share_status(a.status, a.completed_on, a.effective_due)
+            per_unit[a.unit_name][own] += 1
+            per_unit[a.unit_name]["tasks"] += 1
+            per_unit[a.unit_name]["reports"] += reports_by_unit.get((rec.code, a.unit), 0)
         result.tasks.append({
             "task": rec.code, "section": rec.section, "title": rec.title,
             "lead": rec.lead, "deadline_text": rec.deadline_text,
@@ -132,9 +142,13 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
 
 
 def _review_status(rec: TaskRecord) -> str:
-    status = rec.status
+    return _share_status(rec.status, rec.completed_on, rec.effective_due)
+
+
+def _share_status(status: str, completed_on: str | None, effective_due: str | None) -> str:
+    """A task's (or one unit's share's) review status: done split by punctuality."""
     if status == "done":
-        if done_late(_d(rec.completed_on), _d(rec.effective_due)):
+        if done_late(_d(completed_on), _d(effective_due)):
             return "late"
         return "done"
     if status == "overdue":
