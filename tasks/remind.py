@@ -106,9 +106,18 @@ class Scan:
             self.rows = reminder_scan.live_task_rows(conn, as_of, horizon, plan)
             earliest = _date(reminder_scan.earliest_effective_due(conn), self.dates)
             recurring = [r[0] for r in self.rows if r[3] == "recurring"]
+            # Each unit is reminded on its own share: the live assignments, done ones aside.
+            self.shares = reminder_scan.shares(conn, plan)
+            by_unit: dict[tuple[int, dt.date], set[str | None]] = defaultdict(set)
+            for tid, occ, unit in reminder_scan.answered_occurrences(conn, recurring):
+                by_unit[(tid, _date(occ, self.dates))].add(unit)  # type: ignore[index]
+            self.unit_answered = by_unit
+            # An occurrence is answered when every lead unit (or the coordinator) closed it.
             self.answered: dict[int, set[dt.date]] = defaultdict(set)
-            for tid, occ in reminder_scan.answered_occurrences(conn, recurring):
-                self.answered[tid].add(_date(occ, self.dates))  # type: ignore[arg-type]
+            for (tid, occ), units in by_unit.items():
+                leads = [u for u, role, _ in self.shares.get(tid, ()) if role == "lead"]
+                if None in units or not leads or all(u in units for u in leads):
+                    self.answered[tid].add(occ)
         lo = min(earliest or as_of, as_of) - dt.timedelta(days=400)
         self.index = pol.WorkdayIndex(cal, lo, max(horizon, as_of) + dt.timedelta(days=400))
 
@@ -134,6 +143,23 @@ class Scan:
         return pol.TaskFacts(tid, kind, self.date(eff), "open", None, None, category,
                              *rrule_fields, policy, plan_code, code, self.date(due), lead,
                              tuple(_json(coords) or ()))
+
+
+def share_track(scan: Scan, row: pol.TaskFacts, occurrence: dt.date | None,
+                directory: Directory) -> list[Recipient]:
+    """The units still owing their share of the task: leads first, then coordinators;
+    a share done, or a recurring occurrence the unit closed, is not reminded."""
+    closed = scan.unit_answered.get((row.id, occurrence), ()) if occurrence else ()
+    open_ = [(u, role) for u, role, status in scan.shares[row.id]
+             if status != "done" and u not in closed]
+    leads = [u for u, role in open_ if role == "lead"]
+    out: list[Recipient] = []
+    for lead in leads:
+        out.extend(unit_track(lead, (), directory))
+    seen = {r.unit for r in out}
+    out.extend(r for r in unit_track(None, [u for u, role in open_ if role != "lead"], directory)
+               if r.unit not in seen)
+    return out
 
 
 def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
@@ -173,7 +199,9 @@ def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
         tasks[row.id] = row
         for due in dues:
             if due.track == pol.UNIT_TRACK:
-                append((row, due, unit_track_(row.lead, row.coordinators, directory)))
+                append((row, due, share_track(scan, row, due.occurrence, directory)
+                        if row.id in scan.shares else
+                        unit_track_(row.lead, row.coordinators, directory)))
             else:
                 append((row, due, escalation_track(row.lead, coordinators.get(row.plan),
                                                    directory)))

@@ -72,13 +72,29 @@ def earliest_effective_due(conn: Connection) -> Any:
         "select min(effective_due) from task where state <> 'withdrawn'").scalar()
 
 
-def answered_occurrences(conn: Connection, task_ids: list[int]) -> Iterator[tuple[int, Any]]:
-    """(task id, occurrence) of each progress report that answers an occurrence."""
+def answered_occurrences(conn: Connection, task_ids: list[int]) -> Iterator[tuple[int, Any, Any]]:
+    """(task id, occurrence, unit) of each report that closes an occurrence for its unit
+    (None: the coordinator's, for everyone); a progress below 100 closes nothing."""
     for i in range(0, len(task_ids), CHUNK):
         chunk = task_ids[i:i + CHUNK]
         yield from conn.exec_driver_sql(
-            "select task_id, occurrence from progressreport where occurrence is not"
-            f" null and task_id in ({marks(conn, len(chunk))})", tuple(chunk))
+            "select task_id, occurrence, unit_code from progressreport where occurrence is not"
+            " null and (progress is null or progress >= 100)"
+            f" and task_id in ({marks(conn, len(chunk))})", tuple(chunk))
+
+
+def shares(conn: Connection, plan: str | None) -> dict[int, list[tuple[str, str, str]]]:
+    """Each task's live assignments, (unit, role, status), in the order they were made."""
+    sql = ("select a.task_id, a.unit_code, a.role, a.status from assignment a"
+           " where not a.withdrawn")
+    args: tuple[Any, ...] = ()
+    if plan:
+        sql += f" and a.task_id in (select id from task where plan_code = {mark(conn)})"
+        args = (plan,)
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for tid, unit, role, status in conn.exec_driver_sql(sql + " order by a.id", args):
+        out.setdefault(tid, []).append((unit, role, status))
+    return out
 
 
 def task_texts(engine: Engine, ids: Iterable[int]) -> tuple[dict[int, tuple[Any, ...]],
