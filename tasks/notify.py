@@ -37,8 +37,6 @@ from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
 
 ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
-ENV_DEADLINE = "DONDOC_SEND_DEADLINE"
-DEFAULT_DEADLINE_S = 60.0
 OUTBOX_CHANNEL = "outbox"
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
@@ -361,11 +359,8 @@ def _patch_connections() -> None:
 
 
 def deadline_s() -> float:
-    try:
-        value = float(os.environ.get(ENV_DEADLINE, DEFAULT_DEADLINE_S))
-    except ValueError:
-        return DEFAULT_DEADLINE_S
-    return value if value > 0 else DEFAULT_DEADLINE_S
+    from dondoc.catalog.settings import settings
+    return settings().send_deadline
 
 
 class _Deadline:
