@@ -23,7 +23,8 @@ from dondoc.catalog.store.models import (AuditEntry, Delivery, Extension, Plan, 
 from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW, resolve
 from dondoc.catalog.store.queries import Filter, Reader, _codes, _iso
 from dondoc.catalog.rules.workdays import WorkCalendar
-from dondoc.tui.app.i18n import fold, tr
+from dondoc.catalog.i18n import t as tr
+from dondoc.catalog.i18n.text import fold
 
 VN = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh keeps no summer time
 DELIVERY_ROWS = 5000  # the ledger can hold millions: the newest this many are listed
