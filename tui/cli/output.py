@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from dondoc.catalog.i18n import lang, status_label
+from dondoc.catalog.i18n import status_label, t
 
 _OPTS = orjson.OPT_NON_STR_KEYS
 
@@ -53,24 +53,6 @@ STATUS_STYLE = {
     "no_deadline": ("dim", "–"),
 }
 
-HEADERS = {
-    "plan": ("Kế hoạch", "Plan"),
-    "task": ("Mã", "Code"),
-    "section": ("Mục", "Section"),
-    "title": ("Nhiệm vụ", "Task"),
-    "lead": ("Chủ trì", "Lead"),
-    "deadline_text": ("Thời hạn", "Deadline"),
-    "effective_due": ("Hạn thực tế", "Effective due"),
-    "status": ("Trạng thái", "Status"),
-    "days_overdue": ("Số ngày quá hạn", "Days overdue"),
-}
-
-
-def header(key: str) -> str:
-    vi, en = HEADERS[key]
-    return en if lang() == "en" else vi
-
-
 def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -78,7 +60,7 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     table = Table(show_lines=False, expand=False)
     for key in ("plan", "task", "title", "lead", "deadline_text", "effective_due", "status",
                 "days_overdue"):
-        table.add_column(header(key), overflow="fold",
+        table.add_column(t(f"head.{key}"), overflow="fold",
                          max_width=50 if key == "title" else None)
     count = 0
     for item in items:
@@ -95,6 +77,5 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     console.print(table)
     if count > limit:
         more = count - limit
-        console.print(f"… {more} more (--json for all)" if lang() == "en"
-                      else f"… còn {more} dòng nữa (dùng --json để xem hết)")
+        console.print(t("cli.more_rows", n=more))
     return count
