@@ -178,6 +178,13 @@ def test_plans_table_headers_are_words(tmp_path: Path) -> None:
     assert "Issued on" in en and "Budget (VND)" in en
 
 
+def test_catalog_load_says_what_changed_in_words(tmp_path: Path) -> None:
+    r = dondoc("catalog", "load", str(FIXTURES / "catalog"), home=tmp_path)
+    assert r.out == "đã nạp: kế hoạch: tạo 1; chỉ tiêu: tạo 2; nhiệm vụ: tạo 8; đơn vị: tạo 8\n"
+    r = dondoc("catalog", "load", str(FIXTURES / "catalog"), home=tmp_path, lang="en")
+    assert r.out.startswith("nothing changed\nloaded: plans: 1 unchanged; targets: 2 unchanged")
+
+
 def test_report_submit_prints_a_sentence(tmp_path: Path) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=tmp_path).code == 0
     r = dondoc("report", "submit", "--task", "DM-CDS-2022/NV01", "--progress", "60",

@@ -10,7 +10,7 @@ import typer
 from dondoc.catalog.i18n import t
 from dondoc.catalog.settings import shipped_plans_dir
 from dondoc.tui.cli.common import BadInput, JsonOpt, engine
-from dondoc.tui.cli.output import error_line, print_json
+from dondoc.tui.cli.output import changes_line, error_line, print_json
 from dondoc.tui.cli.progress import progress
 
 PathArg = Annotated[Optional[Path], typer.Argument(help="help.arg.catalog_path")]
@@ -53,9 +53,7 @@ def catalog_load(path: PathArg = None, as_json: JsonOpt = False) -> None:
         return
     if not summary.changed:
         print(t("cli.unchanged"))
-    parts = [f"{entity}: " + ", ".join(f"{n} {action}" for action, n in actions.items())
-             for entity, actions in summary.as_json().items()]
-    print(t("cli.loaded", summary="; ".join(parts)))
+    print(t("cli.loaded", summary=changes_line(summary.as_json())))
 
 
 def register(app: typer.Typer) -> None:

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from dondoc.catalog.i18n import status_label, t
+from dondoc.catalog.i18n import has, status_label, t
 
 _OPTS = orjson.OPT_NON_STR_KEYS
 
@@ -39,6 +39,18 @@ def stream_json_array(items: Iterable[Any], batch: int = 2048) -> int:
     out.write(b"\n]\n" if count else b"[]\n")
     out.flush()
     return count
+
+
+def changes_line(summary: dict[str, dict[str, int]]) -> str:
+    """A load summary ({"tasks": {"created": 8}}) in words: "nhiệm vụ: tạo 8; …"."""
+    def word(key: str, fallback: str) -> str:
+        return t(key) if has(key) else fallback
+
+    return "; ".join(
+        word(f"load.entity.{entity}", entity) + ": " + ", ".join(
+            t("load.item", n=n, action=word(f"load.action.{action}", action))
+            for action, n in actions.items())
+        for entity, actions in summary.items())
 
 
 def error_line(text: str) -> None:

@@ -18,7 +18,7 @@ import typer
 from dondoc.catalog.settings import database_url, dondoc_home, shipped_plans_dir, today
 from dondoc.catalog.i18n import nt, t
 from dondoc.tui.cli.common import engine
-from dondoc.tui.cli.output import error_line
+from dondoc.tui.cli.output import changes_line, error_line
 
 
 def _say(text: str) -> None:
@@ -59,7 +59,7 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="help.opt.no_
             raise SystemExit(2)
         loaded = load_catalog(eng, cat)
         _say(t("up.database", url=mask_url(database_url())))
-        _say(t("up.catalog", changes=_changes(loaded.as_json())))
+        _say(t("up.catalog", changes=changes_line(loaded.as_json())))
 
         started = stack.start_server() if not external else False
         if not healthy():
@@ -94,11 +94,6 @@ def _external_prefect() -> bool:
     """A Prefect server the user pointed at: use it, start none."""
     import os
     return bool(os.environ.get("PREFECT_API_URL"))
-
-
-def _changes(summary: dict[str, dict[str, int]]) -> str:
-    return "; ".join(f"{k}: " + ", ".join(f"{n} {a}" for a, n in v.items())
-                     for k, v in summary.items())
 
 
 async def _deploy_and_kick(eng) -> str:  # type: ignore[no-untyped-def]
