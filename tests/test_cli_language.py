@@ -195,3 +195,29 @@ def test_report_submit_prints_a_sentence(tmp_path: Path) -> None:
     r = dondoc("report", "submit", "--task", "DM-CDS-2022/NV01", "--progress", "70",
                home=tmp_path, lang="en")
     assert r.out == "Recorded the report on task DM-CDS-2022/NV01: progress 70%.\n"
+
+
+# ------------------------------------------------------------------ progress
+
+
+def test_one_progress_bar_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from dondoc.tui.cli.progress import progress
+
+    with progress("x", 10) as bar:  # pytest's stderr is not a terminal
+        assert bar.advance is None and bar.set_total is None
+    master, slave = os.openpty()  # a real terminal
+    with open(slave, "w", encoding="utf-8") as tty:
+        monkeypatch.setattr("sys.stderr", tty)
+        with progress("Nạp danh mục", 10, min_total=20) as bar:
+            assert bar.advance is None  # too short a job for a bar
+        with progress("Nạp danh mục", None) as bar:
+            assert bar.advance is not None and bar.set_total is not None
+            bar.set_total(3)
+            bar.advance(3)
+        with progress("x", 5, quiet=True) as bar:
+            assert bar.advance is None
+    shown = os.read(master, 65536).decode("utf-8", "replace")
+    os.close(master)
+    assert "Nạp danh mục" in shown
