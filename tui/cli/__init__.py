@@ -18,7 +18,7 @@ from dondoc.catalog.i18n import DondocError, InputError, has, set_lang, t
 from dondoc.tui.cli import catalog, deadline, queries, remind, report, review, sync, tui, up
 from dondoc.tui.cli.common import BadInput
 from dondoc.tui.cli.output import error_line
-from dondoc.tui.cli.usage import needs_subcommand, usage_error_line
+from dondoc.tui.cli.usage import NeedsSubcommand, usage_error_line
 
 PROG = "dondoc"
 
@@ -74,12 +74,14 @@ def _localize(command: Any) -> None:
     for param in command.params:
         if getattr(param, "help", None) and has(param.help):
             param.help = t(param.help)
-    _localize_help_option(command)
+    _localize_behaviour(command)
     for sub in getattr(command, "commands", {}).values():
         _localize(sub)
 
 
-def _localize_help_option(command: Any) -> None:
+def _localize_behaviour(command: Any) -> None:
+    """--help's own line, the usage line, typer's panel titles, and a short usage error for a
+    group called without a subcommand."""
     # Instance attributes: these click objects live for one run of the command.
     original_option, original_help, original_parse = (
         command.get_help_option, command.format_help, command.parse_args)
@@ -106,7 +108,7 @@ def _localize_help_option(command: Any) -> None:
 
     def parse_args(ctx: Any, args: list[str]) -> Any:
         if not args and getattr(command, "no_args_is_help", False) and not ctx.resilient_parsing:
-            raise needs_subcommand(ctx)
+            raise NeedsSubcommand("", ctx)
         return original_parse(ctx, args)
 
     command.get_help_option = get_help_option

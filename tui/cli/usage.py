@@ -9,21 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from typer._click import exceptions as e
+
 from dondoc.catalog.i18n import t
 
 _NO_COMMAND = re.compile(r"No such command '(.+?)'\.(?: Did you mean '(.+?)'\?)?")
 _EXTRA = re.compile(r"Got unexpected extra arguments? \((.+)\)")
 
 
-def needs_subcommand(ctx: Any) -> Exception:
-    """Typer's own NoArgsIsHelpError renders (and, with rich, prints) the whole help while it is
-    being built; this one carries only the context, for a short usage line."""
-    from typer._click import exceptions as e
-
-    class NeedsSubcommand(e.UsageError):
-        pass
-
-    return NeedsSubcommand("", ctx)
+class NeedsSubcommand(e.UsageError):
+    """A group called without a subcommand. Typer's own NoArgsIsHelpError renders (and, with
+    rich, prints) the whole help while it is being built; this one carries only the context."""
 
 
 def _hint(param: Any, fallback: Any = None) -> str:
@@ -34,12 +30,10 @@ def _hint(param: Any, fallback: Any = None) -> str:
 
 
 def usage_error_line(exc: Any) -> str:
-    from typer._click import exceptions as e
-
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "dondoc"
     see = t("usage.see_help", command=where)
-    if type(exc).__name__ == "NeedsSubcommand" or isinstance(exc, e.NoArgsIsHelpError):
+    if isinstance(exc, (NeedsSubcommand, e.NoArgsIsHelpError)):
         commands = sorted(getattr(ctx.command, "commands", {}) or {})
         if commands:
             return (ctx.get_usage() + "\n"
