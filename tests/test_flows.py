@@ -143,7 +143,7 @@ def test_dondoc_up_runs_the_main_job_and_picks_up_where_it_was(home: Path) -> No
                             env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "kế hoạch: giữ nguyên 5" in second.stdout  # the catalog did not change
-    assert "writes 0" in second.stdout  # nothing re-synced
+    assert "Số lần ghi: 0." in second.stdout  # nothing re-synced
     assert len(list((home / "outbox").rglob("*.json"))) == len(outbox)  # nothing sent twice
 
 

@@ -105,7 +105,7 @@ async def _deploy_and_kick(eng) -> str:  # type: ignore[no-untyped-def]
     from dondoc.flows.deployments import apply_standing
 
     synced = await sync(wanted_state(eng, today()), record=SyncRecord(eng, prefect_api_url()))
-    _say(t("up.schedules", summary=", ".join(f"{k} {v}" for k, v in synced.as_json().items())))
+    _say(t("sync.summary", **synced.as_json()))
     async with get_client() as client:
         await apply_standing(client)
         dep = await client.read_deployment_by_name("catch-up-sweep/sweep")
