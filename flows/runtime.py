@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dondoc.catalog.settings import dondoc_home, prefect_api_url, prefect_env, prefect_port
+from dondoc.catalog.settings import dondoc_home, prefect_api_url, prefect_env, prefect_port, settings
 
 
 def healthy(api_url: str | None = None, timeout: float = 2.0) -> bool:
@@ -56,7 +56,7 @@ class LocalStack:
         (dondoc_home() / "prefect").mkdir(parents=True, exist_ok=True)
         proc = self._spawn("prefect-server", [
             _prefect_bin(), "server", "start", "--host", "127.0.0.1",
-            "--port", str(prefect_port()), "--no-ui" if os.environ.get("DONDOC_NO_UI") else "--ui"])
+            "--port", str(prefect_port()), "--no-ui" if settings().no_ui else "--ui"])
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if proc.poll() is not None:

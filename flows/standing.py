@@ -14,11 +14,9 @@ from prefect import flow, get_run_logger, task
 def load_catalog_step() -> dict[str, Any]:
     from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.store.loader import load_catalog, read_for_load
-    from dondoc.catalog.settings import shipped_plans_dir
-    import os
-    from pathlib import Path
+    from dondoc.catalog.settings import settings, shipped_plans_dir
 
-    path = Path(os.environ.get("DONDOC_CATALOG") or shipped_plans_dir())
+    path = settings().catalog or shipped_plans_dir()
     engine = engine_for()
     cat = read_for_load(engine, path)
     if cat.errors:

@@ -169,3 +169,23 @@ def test_errors_in_several_places_are_all_reported(loaded) -> None:  # type: ign
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 2
     assert snapshot(home) == before
+
+
+def test_deadline_read_only_in_part_is_refused(loaded) -> None:  # type: ignore[no-untyped-def]
+    """Half a deadline is not a deadline: the part left unread is named, nothing loads."""
+    home, src, before = loaded
+    path = break_plan(src, "deadline: Quý II/2022", "deadline: Quý II/2022 và 2023")
+    assert_refused(home, src, before, f"{path}:{line_of(path, 'và 2023')}:",
+                   "«deadline»", "không đọc được phần «và 2023»")
+
+
+def test_unreadable_deadline_marked_inferred_loads_with_the_horizon(loaded) -> None:  # type: ignore[no-untyped-def]
+    """An administrator who cannot fix the text may mark it inferred: the horizon applies."""
+    home, src, _ = loaded
+    break_plan(src, "deadline: Quý II/2022",
+               "deadline: Quý II/2022 và 2023\n    deadline_inferred: true")
+    assert dondoc("catalog", "validate", str(src), home=home).code == 0
+    assert dondoc("catalog", "load", str(src), home=home).code == 0
+    items = dondoc("tasks", "--as-of", "2022-07-01", "--json", home=home).json()
+    task = next(i for i in items if i["deadline_text"] == "Quý II/2022 và 2023")
+    assert (task["kind"], task["due"]) == ("year", "2022-12-31")  # the plan's horizon, Năm 2022

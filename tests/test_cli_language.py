@@ -180,7 +180,8 @@ def test_plans_table_headers_are_words(tmp_path: Path) -> None:
 
 def test_catalog_load_says_what_changed_in_words(tmp_path: Path) -> None:
     r = dondoc("catalog", "load", str(FIXTURES / "catalog"), home=tmp_path)
-    assert r.out == "đã nạp: kế hoạch: tạo 1; chỉ tiêu: tạo 2; nhiệm vụ: tạo 8; đơn vị: tạo 8\n"
+    assert r.out == ("đã nạp: phân công: tạo 13; kế hoạch: tạo 1; chỉ tiêu: tạo 2; nhiệm vụ: tạo 8;"
+                     " đơn vị: tạo 8\n")
     r = dondoc("catalog", "load", str(FIXTURES / "catalog"), home=tmp_path, lang="en")
     assert r.out.startswith("nothing changed\nloaded: plans: 1 unchanged; targets: 2 unchanged")
 

@@ -24,7 +24,8 @@ def test_deadline_parse_one_phrase(home: Path) -> None:
     r = dondoc("deadline", "parse", "Quý IV/2022", "--json", home=home)
     assert r.code == 0
     assert r.json() == {"text": "Quý IV/2022", "kind": "quarter", "start": "2022-10-01",
-                        "due": "2022-12-31", "rrule": None, "occurrences": None}
+                        "due": "2022-12-31", "rrule": None, "until": None, "labels": None,
+                        "understood": ["Quý IV/2022"], "occurrences": None}
 
 
 def test_deadline_parse_between(home: Path) -> None:
@@ -32,6 +33,8 @@ def test_deadline_parse_between(home: Path) -> None:
                "2024-12-31", "--json", home=home)
     assert r.json() == {"text": "trước ngày 15/12 hằng năm", "kind": "recurring", "start": None,
                         "due": None, "rrule": "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=15",
+                        "until": None, "labels": None,
+                        "understood": ["ngày 15/12 hằng năm"],
                         "occurrences": ["2022-12-15", "2023-12-15", "2024-12-15"]}
 
 
@@ -134,7 +137,7 @@ def test_unknown_plan_and_bad_date(demo: Path) -> None:
     r = dondoc("overdue", "--plan", "KHONG-CO", "--json", home=demo)
     assert r.code == 2 and "không có kế hoạch «KHONG-CO»" in r.err
     r = dondoc("overdue", "--as-of", "2022-02-31", home=demo, lang="en")
-    assert r.code == 2 and r.err.strip() == "invalid date «2022-02-31» (use YYYY-MM-DD)"
+    assert r.code == 2 and r.err.strip() == "invalid date «2022-02-31» (use dd/mm/yyyy or yyyy-mm-dd)"
 
 
 def test_empty_database_answers_empty(home: Path) -> None:
@@ -163,3 +166,11 @@ def test_read_only_commands_import_no_prefect_textual_apprise(demo: Path, args: 
     if args[0] in ("overdue", "tasks", "plans"):
         # On a current SQLite database the read path needs no SQLAlchemy (catalog/fastdb.py).
         assert "SQLALCHEMY False" in proc.stderr, proc.stderr
+
+
+def test_as_of_reads_vietnamese_and_iso_dates_alike(demo: Path) -> None:
+    iso = dondoc("overdue", "--as-of", "2023-03-01", "--json", home=demo)
+    vietnamese = dondoc("overdue", "--as-of", "01/03/2023", "--json", home=demo)
+    short = dondoc("overdue", "--as-of", "1/3/2023", "--json", home=demo)
+    assert iso.code == vietnamese.code == short.code == 0
+    assert iso.json() and iso.json() == vietnamese.json() == short.json()

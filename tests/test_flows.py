@@ -208,5 +208,7 @@ def test_prefect_deploy_all_works_from_a_clean_checkout(prefect_api: str, tmp_pa
         dep = api.deployment(flow, name)
         assert dep is not None and dep["work_pool_name"] == "dondoc", (flow, name)
     sweep = api.deployment("catch-up-sweep", "sweep")
+    # A module path: the worker imports the installed dondoc, whatever its working directory.
+    assert sweep["entrypoint"] == "dondoc.flows.standing.catch_up_sweep", sweep["entrypoint"]
     assert sweep["schedules"][0]["schedule"] == {"cron": "30 7 * * *", "timezone": "Asia/Ho_Chi_Minh",
                                                  "day_or": True}

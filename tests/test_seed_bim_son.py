@@ -159,7 +159,8 @@ def test_named_units_in_tasks(tasks):
     assert tasks["NV-IV.1.4"]["lead"] == "Mặt trận Tổ quốc và các đoàn thể chính trị - xã hội thị xã Bỉm Sơn"
     assert tasks["NV-IV.1.1"]["lead"] == "Các cấp ủy đảng, chính quyền thị xã Bỉm Sơn"
     assert tasks["NV-IV.6.2"]["coordinators"] == ["Sở Thông tin và Truyền thông tỉnh Thanh Hóa"]
-    assert "Các sở, ban, ngành cấp tỉnh Thanh Hóa" in tasks["NV-IV.2.1"]["coordinators"]
+    # The provincial departments receive a proposal: they are not partners.
+    assert tasks["NV-IV.2.1"]["coordinators"] == []
     assert "OCOP" in tasks["NV-IV.2.3"]["title"]
     assert "Vnedu" in tasks["NV-IV.4.GD1"]["title"]
 
@@ -219,7 +220,7 @@ def test_targets_xa_hoi_so_and_sectors(doc):
 
 def test_unit_registry(units_doc):
     units = {u["code"]: u for u in units_doc["units"]}
-    assert len(units) == 19
+    assert len(units) == 42  # 19 named by the document, 23 members of its groups
     assert all(u["province"] == "Thanh Hóa" for u in units.values())
     assert all(c.startswith(("TH-", "BS-")) for c in units)
     assert units["BS-TU"]["name"] == "Thị ủy Bỉm Sơn"
@@ -228,3 +229,14 @@ def test_unit_registry(units_doc):
     assert "Văn phòng UBND thị xã" in units["BS-VPHDNDUBND"]["aliases"]
     assert "Phòng Giáo dục" in units["BS-PGDDT"]["aliases"]
     assert units["BS-XAPHUONG"]["kind"] == "nhom"
+
+
+def test_errata_assignments(seed_home):
+    from tests.seed_support import assignments_of
+
+    # VI.1: cấp ủy, chính quyền and MTTQ, đoàn thể lead together.
+    held = assignments_of(seed_home, PLAN, "NV-VI.1")
+    assert ("BS-MTTQ", "lead", "BS-MTTQ-DT") in held and ("BS-UBND", "lead", "BS-CUCQ") in held
+    # Party-side tasks the document gives nobody are not UBND thị xã's: chưa giao.
+    for code in ("NV-III.3.2", "NV-IV.3.1", "NV-IV.3.3", "NV-IV.3.4"):
+        assert assignments_of(seed_home, PLAN, code) == set(), code

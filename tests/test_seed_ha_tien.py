@@ -64,7 +64,7 @@ def test_files_are_nfc(path: Path) -> None:
 
 def test_units_all_in_kien_giang_with_unique_aliases() -> None:
     units = _yaml(UNITS_FILE)["units"]
-    assert len(units) == 26
+    assert len(units) == 49  # 27 named by the documents, 22 members of their groups
     seen: dict[str, str] = {}
     for unit in units:
         assert unit["province"] == "Kiên Giang"
@@ -113,8 +113,8 @@ def test_cds_organisation_section(seed_home: Path) -> None:
     assert tasks["NV-IV.4"]["lead"] == TCKH
     for code in ("NV-IV.5.a", "NV-IV.5.b", "NV-IV.5.c", "NV-IV.5.d"):
         assert tasks[code]["lead"] == TTYT
-    assert tasks["NV-IV.6.c"]["lead"] == CQBNDT
-    assert tasks["NV-IV.6.c"]["coordinators"] == [UBND_XP]
+    assert tasks["NV-IV.6.c"]["lead"] == CQBNDT  # the first of two joint leads
+    assert tasks["NV-IV.6.c"]["coordinators"] == []
     assert sum(1 for t in tasks.values() if t["section"] == "IV.5") == 4
 
 
@@ -190,7 +190,9 @@ def test_thidua_plan_header(seed_home: Path) -> None:
     plan = _plan(seed_home, THIDUA)
     assert plan["issuer"] == UBND_HT
     assert plan["issued_on"] is None  # the header is lost in the scan
-    assert plan["tasks"] == 25
+    assert plan["tasks"] == 28  # V.3.a-c, the award-file procedure, are tasks now
+    # The scan: "... giai đoạn 2022-2025 của UBND thành phố Hà Tiên".
+    assert plan["title"].endswith("giai đoạn 2022-2025 của UBND thành phố Hà Tiên")
     assert plan["targets"] == 29
     assert plan["budget_vnd"] == 0
     notes = _yaml(THIDUA_FILE)["plan"]["notes"]
@@ -211,7 +213,7 @@ def test_thidua_dated_tasks(seed_home: Path) -> None:
     assert register["kind"] == "date"
     assert register["due"] == "2022-12-31"
     assert register["lead"] == DVTD
-    assert register["coordinators"] == [HDTDKT]
+    assert register["coordinators"] == []  # the Hội đồng TĐKT only receives the registrations
     assert tasks["SK-IV.4.c"]["kind"] == "quarter"
     assert tasks["SK-IV.4.c"]["due"] == "2023-12-31"
     assert tasks["TK-IV.4.d"]["due"] == "2025-12-31"
@@ -226,7 +228,7 @@ def test_thidua_awards_and_reports(seed_home: Path) -> None:
     assert "vượt trên 20% mục tiêu" in tasks["KT-IV.2.b"]["title"]
     assert tasks["KT-IV.2.c"]["due"] == "2025-12-31"
     assert tasks["BC-VI.1"]["kind"] == "recurring"
-    assert tasks["BC-VI.1"]["coordinators"] == [VHTT]
+    assert tasks["BC-VI.1"]["coordinators"] == []  # Phòng VHTT is the channel, not a partner
     assert tasks["BC-VI.2"]["lead"] == NOIVU
     assert tasks["NV-VI.3"]["lead"] == MTTQ
     assert tasks["NV-VI.4"]["lead"] == DNVT
@@ -273,3 +275,37 @@ def test_thidua_overdue_early_2024(seed_home: Path) -> None:
     assert "TK-IV.4.d" not in overdue
     assert "KT-IV.2.c" not in overdue
     assert "NV-III.1" not in overdue
+
+
+# ---------------------------------------------------------------------------- assignments
+
+
+def test_errata_joint_leads_and_partners(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    for code in ("NV-IV.6.a", "NV-IV.6.d", "BC-IV.6.d", "BC-IV.6.d.dx"):
+        held = assignments_of(seed_home, CDS, code)
+        assert ("HT-P-DONGHO", "lead", "HT-UBND-XP") in held, code
+        assert ("HT-VHTT", "lead", "HT-CQBNDT") in held, code
+        assert not [r for r in held if r[1] == "coordinator"], code
+    # IV.3.c directs the telecom companies: nobody works alongside.
+    assert assignments_of(seed_home, CDS, "NV-IV.3.c") == {("HT-VP", "lead", None)}
+    thidua = {t["code"]: t for t in _yaml(THIDUA_FILE)["tasks"]}
+    assert thidua["NV-VI.3"]["lead"] == [
+        "Ủy ban Mặt trận Tổ quốc Việt Nam thành phố", "các đoàn thể chính trị - xã hội"]
+    assert ("HT-HND", "lead", "HT-DTCTXH") in assignments_of(seed_home, THIDUA, "NV-VI.3")
+    assert ("HT-X-TIENHAI", "coordinator", "HT-UBND-XP") in assignments_of(
+        seed_home, THIDUA, "NV-VI.2.b")
+    assert ("HT-TNMT", "coordinator", "HT-DVLQ") in assignments_of(seed_home, THIDUA, "NV-VI.5")
+
+
+def test_errata_unassigned_and_award_procedure(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    tasks = _tasks(seed_home, THIDUA)
+    for n in range(1, 9):  # section III names nobody: chưa giao
+        assert tasks[f"NV-III.{n}"]["lead"] is None
+        assert assignments_of(seed_home, THIDUA, f"NV-III.{n}") == set()
+    assert tasks["NV-V.3.b"]["lead"] == NOIVU
+    assert {u for u, role, _ in assignments_of(seed_home, THIDUA, "NV-V.3.c") if role == "lead"} \
+        == {"HT-BTDKT", "HT-NV", "HT-VHTT"}

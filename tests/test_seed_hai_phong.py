@@ -54,7 +54,7 @@ def test_files_are_nfc(path: Path) -> None:
 
 def test_units_all_in_hai_phong_with_unique_aliases() -> None:
     units = _yaml(UNITS_FILE)["units"]
-    assert len(units) == 24
+    assert len(units) == 59  # 24 named by the documents, 35 members of their groups
     seen: set[str] = set()
     for unit in units:
         assert unit["code"].startswith("HP-")
@@ -78,7 +78,7 @@ def test_kh74_plan_row(seed_home: Path) -> None:
     assert plan["title"] == "Kế hoạch Chuyển đổi số thành phố Hải Phòng năm 2022"
     assert plan["issuer"] == UBND_HP
     assert plan["issued_on"] == "2022-03-24"
-    assert plan["tasks"] == 55
+    assert plan["tasks"] == 57  # with IV.1 and IV.3, the funding statements
     assert plan["targets"] == 15
     assert plan["budget_vnd"] == 0  # the plan names no amount
 
@@ -284,3 +284,63 @@ def test_nq03_overdue(seed_home: Path) -> None:
     assert "BC-V.3.c" in late
     assert "NV-V.3.a" not in late
     assert len(late) == 43
+
+
+# ---------------------------------------------------------------------------- assignments
+
+
+def test_groups_list_their_members() -> None:
+    units = {u["code"]: u for u in _yaml(UNITS_FILE)["units"]}
+    assert len(units["HP-UBND-QH"]["members"]) == 15  # 7 quận, 8 huyện in 2021-2022
+    assert "HP-STTTT" in units["HP-SBN"]["members"]
+    assert units["HP-SBN-DP"]["members"] == ["HP-SBN", "HP-UBND-QH"]
+    for code, unit in units.items():
+        if unit.get("members"):
+            assert unit["kind"] == "nhom", code
+            assert "thành viên" in unit["note"].lower(), code  # where the list comes from
+
+
+def test_a_department_holds_the_own_plan_duty_through_its_group(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    # 74/KH-UBND V.5.a: every sở, ngành and quận, huyện writes its own plan by April 2022.
+    held = assignments_of(seed_home, KH74, "NV-V.5.a")
+    assert ("HP-STTTT", "lead", "HP-SBN-DP") in held
+    assert ("HP-H-BACHLONGVI", "lead", "HP-SBN-DP") in held
+    assert len({u for u, role, _ in held if role == "lead"}) == 35
+
+
+def test_errata_joint_leads_and_partners(seed_home: Path) -> None:
+    from tests.seed_support import assignments_of
+
+    # 74/KH III.1.a: "Các sở, ngành và UBND các quận, huyện, xã, phường, thị trấn" lead together.
+    leads = _yaml(KH74_FILE)["tasks"]
+    by_code = {t["code"]: t for t in leads}
+    assert by_code["NV-III.1.a"]["lead"] == ["HP-SBN", "HP-UBND-QH", "HP-UBND-XP"]
+    held = assignments_of(seed_home, KH74, "NV-III.1.a")
+    assert ("HP-STTTT", "lead", "HP-SBN") in held and ("HP-Q-LECHAN", "lead", "HP-UBND-QH") in held
+    assert ("HP-UBND-XP", "lead", None) in held  # no commune listed yet: the group itself
+    assert {r for r in held if r[1] == "coordinator"} == set()
+    # 74/KH V.1.a, V.1.b: Sở TT&TT works with "các cấp, các ngành", "các cơ quan liên quan".
+    assert ("HP-SKHDT", "coordinator", "HP-SBN") in assignments_of(seed_home, KH74, "NV-V.1.a")
+    assert ("HP-H-ANLAO", "coordinator", "HP-SBN-DP") in assignments_of(seed_home, KH74, "NV-V.1.b")
+    # 03-NQ V.1: cấp ủy, chính quyền, MTTQ and the tổ chức chính trị - xã hội lead jointly.
+    v1 = assignments_of(seed_home, NQ03, "NV-V.1")
+    assert ("HP-MTTQ", "lead", None) in v1 and ("HP-THANHDOAN", "lead", "HP-TCCTXH") in v1
+    # 03-NQ V.3.b: the departments and districts are directed, not partners.
+    assert {r for r in assignments_of(seed_home, NQ03, "NV-V.3.b") if r[1] == "coordinator"} == set()
+    # 03-NQ V.5.b: "phối hợp với Sở TT&TT và các cơ quan, đơn vị".
+    v5b = assignments_of(seed_home, NQ03, "NV-V.5.b")
+    assert ("HP-STTTT", "coordinator", None) in v5b and ("HP-SYT", "coordinator", "HP-SBN-DP") in v5b
+
+
+def test_errata_texts_and_funding(seed_home: Path) -> None:
+    nq = {t["code"]: t for t in _yaml(NQ03_FILE)["tasks"]}
+    title = nq["NV-IV.1.7"]["title"]
+    assert "Chuẩn bị nguồn nhân lực cho chuyển đổi số để phát triển xã hội số" in title
+    assert "đào tạo nguồn nhân lực phục vụ quá trình chuyển đổi số của thành phố" in title
+    assert not any("được ghi chú riêng" in n for n in _yaml(NQ03_FILE)["plan"]["notes"])
+    tasks = _tasks(seed_home, KH74, "2022-06-30")
+    assert tasks["NV-IV.1"]["lead"] is None and tasks["NV-IV.3"]["lead"] is None  # chưa giao
+    kh = {t["code"]: t for t in _yaml(KH74_FILE)["tasks"]}
+    assert kh["NV-IV.1"]["funding"] == "Ngân sách thành phố"

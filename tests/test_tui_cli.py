@@ -18,13 +18,13 @@ def test_tui_is_registered(home: Path) -> None:
 def test_bad_date(home: Path) -> None:
     result = dondoc("tui", "--as-of", "2023-02-31", home=home)
     assert result.code == 2
-    assert result.err.strip() == "ngày «2023-02-31» không hợp lệ (dùng YYYY-MM-DD)"
+    assert result.err.strip() == "ngày «2023-02-31» không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd)"
 
 
 def test_bad_date_in_english(home: Path) -> None:
-    result = dondoc("tui", "--lang", "en", "--as-of", "01/03/2023", home=home)
+    result = dondoc("tui", "--lang", "en", "--as-of", "31/02/2023", home=home)
     assert result.code == 2
-    assert result.err.strip() == "invalid date «01/03/2023» (use YYYY-MM-DD)"
+    assert result.err.strip() == "invalid date «31/02/2023» (use dd/mm/yyyy or yyyy-mm-dd)"
 
 
 def test_unknown_plan_and_unit(seed_home: Path) -> None:

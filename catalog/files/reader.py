@@ -25,7 +25,7 @@ from dondoc.catalog.files.yamlio import LineDict, line_of, read_yaml
 # Columns a catalog file decides; everything else on a task (progress reported since,
 # extensions, snoozes) belongs to the running system and survives a reload.
 TASK_FILE_COLUMNS = (
-    "section", "title", "category", "lead_code", "coordinators", "deadline_text",
+    "section", "title", "category", "lead_code", "leads", "coordinators", "deadline_text",
     "deadline_inferred", "deadline_kind", "deadline_start", "deadline_due", "rrule",
     "rrule_start", "rrule_until", "deliverable", "budget_vnd", "funding_source", "stage",
     "policy", "note", "declared_state", "declared_completed_on", "declared_progress",
@@ -188,15 +188,62 @@ def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
                 code = _resolve(cat, index, ref, spec.province, label,
                                 _field_line(data, "units", i, fieldname), fieldname)
                 refs[fieldname] = code
+            members = _members(cat, index, spec, label, data, i)
             row = {
                 "code": spec.code, "name": spec.name, "short_name": spec.short_name,
                 "kind": spec.kind, "parent_code": refs["parent"], "aliases": spec.aliases or None,
                 "province": spec.province, "valid_from": spec.valid_from,
                 "valid_to": spec.valid_to, "successor_code": refs["successor"], "note": spec.note,
+                "members": members,
             }
             row["content_hash"] = content_hash(row)
             cat.units.append(row)
+    _refuse_member_cycles(cat, unit_docs)
     return index
+
+
+def _members(cat: Catalog, index: UnitIndex, spec: Any, label: str, data: Any,
+             i: int) -> list[str] | None:
+    """A group's members as codes; only a group (kind `nhom`) may have them."""
+    if not spec.members:
+        return None
+    if spec.kind != "nhom":
+        cat.errors.append(InputError(label, _field_line(data, "units", i, "members"),
+                                     "field.members_not_group", code=spec.code))
+        return None
+    codes: list[str] = []
+    for j, ref in enumerate(spec.members):
+        code = _resolve(cat, index, ref, spec.province, label,
+                        _field_line(data, "units", i, "members", j), "members")
+        if code == spec.code:
+            cat.errors.append(InputError(label, _field_line(data, "units", i, "members", j),
+                                         "field.member_cycle", chain=f"{code} → {code}"))
+        elif code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def _refuse_member_cycles(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]]) -> None:
+    """A group may contain groups, never itself through them: expanding would not end."""
+    members = {u["code"]: u["members"] or [] for u in cat.units}
+    where = {spec.code: (label, _field_line(data, "units", i, "members"))
+             for label, data, parsed in unit_docs for i, spec in enumerate(parsed.units)}
+    reported: set[frozenset[str]] = set()
+
+    def walk(code: str, path: list[str]) -> None:
+        for member in members.get(code, []):
+            if member in path:
+                cycle = path[path.index(member):] + [member]
+                if frozenset(cycle) not in reported and len(cycle) > 2:
+                    reported.add(frozenset(cycle))
+                    label, line = where[cycle[0]]
+                    cat.errors.append(InputError(label, line, "field.member_cycle",
+                                                 chain=" → ".join(cycle)))
+                continue
+            walk(member, path + [member])
+
+    for code in members:
+        walk(code, [code])
 
 
 def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, label: str,
@@ -213,13 +260,22 @@ def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, lab
 
 
 def _deadline(cat: Catalog, text: str, label: str, line: int | None,
-              fieldname: str) -> dl.Deadline | None:
+              fieldname: str, anchor: dt.date | None = None,
+              calendar: WorkCalendar | None = None) -> dl.Deadline | None:
     try:
-        return dl.parse(text)
+        return dl.parse(text, anchor, calendar.add_working_days if calendar else None)
     except DondocError as exc:
         cat.errors.append(InputError(label, line, "field.deadline", field=fieldname,
                                      problem=str(exc)))
         return None
+
+
+def _unreadable(text: str, anchor: dt.date | None, calendar: WorkCalendar) -> bool:
+    try:
+        dl.parse(text, anchor, calendar.add_working_days)
+    except DondocError:
+        return True
+    return False
 
 
 def _policy(spec: Any) -> dict[str, Any] | None:
@@ -306,37 +362,61 @@ def _first_occurrence_from(plan_row: dict[str, Any]) -> dt.date | None:
     return plan_row["horizon_start"]
 
 
+def _recurrence_start(plan_row: dict[str, Any], parsed: dl.Deadline) -> dt.date | None:
+    # "từ năm 2024 trở đi" in a plan of 2022 starts in 2024, not at the plan's first grace.
+    first = _first_occurrence_from(plan_row)
+    if parsed.start and (first is None or parsed.start > first):
+        return parsed.start
+    return first
+
+
 def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
               horizon: dl.Deadline | None, plan_row: dict[str, Any],
               unit: Callable[..., str | None], calendar: WorkCalendar) -> dict[str, Any] | None:
-    lead = unit(spec.lead, "tasks", i, "lead", fieldname="lead")
+    leads: list[str] = []
+    lead_refs = spec.lead if isinstance(spec.lead, list) else [spec.lead] if spec.lead else []
+    for j, ref in enumerate(lead_refs):
+        loc = ("tasks", i, "lead", j) if isinstance(spec.lead, list) else ("tasks", i, "lead")
+        code = unit(ref, *loc, fieldname="lead")
+        if code and code not in leads:
+            leads.append(code)
+    lead = leads[0] if leads else None
     coordinators = []
     for j, ref in enumerate(spec.coordinators):
         code = unit(ref, "tasks", i, "coordinators", j, fieldname="coordinators")
-        if code and code != lead and code not in coordinators:
+        if code and code not in leads and code not in coordinators:
             coordinators.append(code)
     inferred = spec.deadline_inferred
     if spec.deadline is None:
         parsed = horizon
         text = plan_row["horizon_text"]
         inferred = True
+    elif inferred and _unreadable(spec.deadline, plan_row["issued_on"], calendar):
+        # Marked deadline_inferred: the document's words are kept for people to read, and
+        # the plan's horizon stands in until someone rewrites them in the grammar.
+        parsed = horizon
+        text = spec.deadline
     else:
         parsed = _deadline(cat, spec.deadline, label, _field_line(data, "tasks", i, "deadline"),
-                           "deadline")
+                           "deadline", plan_row["issued_on"], calendar)
         text = spec.deadline
     if parsed is None:
         return None
     recurring = parsed.kind == "recurring"
     return {
         "code": spec.code, "section": spec.section, "title": spec.title,
-        "category": spec.category, "lead_code": lead, "coordinators": coordinators or None,
+        "category": spec.category, "lead_code": lead, "leads": leads or None,
+        "coordinators": coordinators or None,
         "deadline_text": text, "deadline_inferred": inferred, "deadline_kind": parsed.kind,
         "deadline_start": parsed.start, "deadline_due": parsed.due, "rrule": parsed.rrule,
-        "rrule_start": _first_occurrence_from(plan_row) if recurring else None,
-        "rrule_until": plan_row["horizon_end"] if recurring else None,
+        "rrule_start": _recurrence_start(plan_row, parsed) if recurring else None,
+        # An explicit end ("hằng năm đến năm 2025") wins; otherwise the plan's horizon.
+        "rrule_until": (parsed.until or plan_row["horizon_end"]) if recurring else None,
         "deliverable": spec.deliverable, "budget_vnd": spec.budget_vnd,
         "funding_source": spec.funding, "stage": spec.stage, "policy": _policy(spec.reminders),
         "note": spec.note, "declared_state": spec.status,
         "declared_completed_on": spec.completed_on, "declared_progress": spec.progress,
         "nominal_effective_due": calendar.effective_due(parsed.due) if parsed.due else None,
+        # Where the file names the lead: a disagreement with the app is reported there.
+        "lead_line": _field_line(data, "tasks", i, "lead") or _field_line(data, "tasks", i),
     }

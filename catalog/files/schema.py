@@ -43,6 +43,8 @@ class UnitSpec(_Strict):
     valid_to: dt.date | None = None
     successor: UnitRef | None = None
     note: str | None = None
+    # A group (kind `nhom`): an assignment to it is an assignment to each member.
+    members: list[UnitRef] = []
 
 
 class UnitsFile(_Strict):
@@ -69,7 +71,8 @@ class TaskSpec(_Strict):
     section: str | None = None
     title: Text
     category: Category = "task"
-    lead: UnitRef | None = None
+    # One lead, or a list of joint leads (đồng chủ trì).
+    lead: UnitRef | list[UnitRef] | None = None
     coordinators: list[UnitRef] = []
     deadline: Text | None = None
     deadline_inferred: bool = False

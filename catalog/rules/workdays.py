@@ -16,7 +16,7 @@ from pathlib import Path
 import orjson
 import yaml
 
-from dondoc.catalog.settings import dondoc_home
+from dondoc.catalog.settings import dondoc_home, settings
 
 SHIPPED_OVERRIDES = Path(__file__).parent.parent / "calendar" / "overrides.yaml"
 
@@ -39,10 +39,10 @@ def _read_overrides(path: Path) -> tuple[set[dt.date], set[dt.date]]:
 class WorkCalendar:
     def __init__(self, override_files: list[Path] | None = None) -> None:
         if override_files is None:
-            override_files = [SHIPPED_OVERRIDES, dondoc_home() / "calendar.yaml"]
-            extra = os.environ.get("DONDOC_CALENDAR")
-            if extra:
-                override_files.append(Path(extra))
+            s = settings()
+            override_files = [SHIPPED_OVERRIDES, s.home / "calendar.yaml"]
+            if s.calendar:
+                override_files.append(s.calendar)
         self.days_off: set[dt.date] = set()
         self.working_days: set[dt.date] = set()
         for path in override_files:

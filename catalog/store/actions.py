@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import os
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -33,7 +32,8 @@ PROGRESS = "task.progress"
 EXTENSION = "task.extension"
 SNOOZE = "task.snooze"
 UNDO = "task.undo"
-UNDOABLE = (DONE, PROGRESS, EXTENSION, SNOOZE)
+ASSIGN = "task.assign"  # catalog/store/assignments.py; its rows, not the task, change
+UNDOABLE = (DONE, PROGRESS, EXTENSION, SNOOZE, ASSIGN)
 
 # Task fields an action may change, and how to read them back from the audit JSON.
 _DATE_FIELDS = {"completed_on", "extended_due", "effective_due", "snoozed_until"}
@@ -53,7 +53,8 @@ class ActionResult:
 
 def default_actor() -> str:
     """Who acts: DONDOC_ACTOR, else the login name."""
-    actor = os.environ.get("DONDOC_ACTOR")
+    from dondoc.catalog.settings import settings
+    actor = settings().actor
     if actor:
         return actor
     try:
@@ -265,6 +266,8 @@ def undo_last(db: Engine | Session, *, actor: str | None = None) -> ActionResult
                             .with_for_update()).first()
         if task is None:
             raise DondocError("action.no_task", ref=entry.entity_key)
+        if entry.action == ASSIGN:
+            return _undo_assign(session, entry, task, actor)
         after = dict(entry.after or {})
         before = dict(entry.before or {})
         changed = {k for k in after if k in _TASK_FIELDS}
@@ -289,3 +292,17 @@ def undo_last(db: Engine | Session, *, actor: str | None = None) -> ActionResult
         session.add(undo)
         session.flush()
         return _result(undo, task, undone=entry.action)
+
+
+def _undo_assign(session: Session, entry: AuditEntry, task: Task,
+                 actor: str | None) -> ActionResult:
+    from dondoc.catalog.store.assignments import undo_assign
+
+    before, after = undo_assign(session.connection(), entry)
+    entry.undone = True
+    session.add(entry)
+    undo = AuditEntry(actor=actor or default_actor(), action=UNDO, entity="task",
+                      entity_key=entry.entity_key, at=utcnow(), before=before, after=after)
+    session.add(undo)
+    session.flush()
+    return _result(undo, task, undone=entry.action)

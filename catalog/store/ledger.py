@@ -37,13 +37,6 @@ BATCH = 200
 HISTORY = 10  # attempts kept per row in outcome.attempts
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 @dataclass(frozen=True)
 class Settings:
     claim_timeout: float = 600.0  # seconds before a pending claim counts as abandoned
@@ -53,10 +46,10 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        return cls(claim_timeout=_env_float("DONDOC_CLAIM_TIMEOUT", cls.claim_timeout),
-                   max_attempts=max(1, int(_env_float("DONDOC_MAX_ATTEMPTS", cls.max_attempts))),
-                   backoff=_env_float("DONDOC_RETRY_BACKOFF", cls.backoff),
-                   backoff_cap=_env_float("DONDOC_RETRY_BACKOFF_CAP", cls.backoff_cap))
+        from dondoc.catalog.settings import settings
+        s = settings()
+        return cls(claim_timeout=s.claim_timeout, max_attempts=s.max_attempts,
+                   backoff=s.retry_backoff, backoff_cap=s.retry_backoff_cap)
 
     def delay(self, attempts: int) -> dt.timedelta:
         return dt.timedelta(seconds=min(self.backoff * 2 ** max(attempts - 1, 0), self.backoff_cap))

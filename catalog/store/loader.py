@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from dondoc.catalog.store.models import AuditEntry, Plan, Target, Task, TaskUnit, Unit, utcnow
+from dondoc.catalog.store.assignments import sync_tasks
+from dondoc.catalog.store.models import AuditEntry, Plan, Target, Task, Unit, utcnow
 from dondoc.catalog.files.reader import TASK_FILE_COLUMNS, Catalog, PlanBundle
 from dondoc.catalog.settings import today
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
@@ -25,7 +26,6 @@ UNIT = Unit.__table__
 PLAN = Plan.__table__
 TASK = Task.__table__
 TARGET = Target.__table__
-TASK_UNIT = TaskUnit.__table__
 AUDIT = AuditEntry.__table__
 
 _TASK_DB_COLUMNS = [c for c in TASK_FILE_COLUMNS if not c.startswith("declared_")] + ["source_line"]
@@ -74,14 +74,21 @@ def load_catalog(engine: Engine, cat: Catalog, actor: str = "catalog-load",
     summary = LoadSummary()
     now = utcnow()
     audit: list[dict[str, Any]] = []
+    touched: list[int] = []
     with engine.begin() as conn:
-        _load_units(conn, cat.units, summary, audit, now, actor)
+        groups_changed = _load_units(conn, cat.units, summary, audit, now, actor)
         for bundle in cat.plans:
-            _load_plan(conn, bundle, summary, audit, now, actor, calendar)
+            _load_plan(conn, bundle, summary, audit, now, actor, calendar, touched)
             if progress:
                 progress(len(bundle.tasks) + len(bundle.targets) + 1)
         if audit:
             conn.execute(insert(AUDIT), audit)
+        # A group's members changing reaches every task naming the group, in any plan.
+        synced = sync_tasks(conn, None if groups_changed else touched, actor=actor, now=now)
+        summary.add("assignments.created", synced.created)
+        summary.add("assignments.updated", synced.updated)
+        summary.add("assignments.withdrawn", synced.withdrawn)
+        summary.add("assignments.overridden", synced.overridden)
     return summary
 
 
@@ -102,7 +109,8 @@ def _diff(old: dict[str, Any], new: dict[str, Any]) -> tuple[dict[str, Any], dic
 
 
 def _load_units(conn: Connection, units: list[dict[str, Any]], summary: LoadSummary,
-                audit: list[dict[str, Any]], now: dt.datetime, actor: str) -> None:
+                audit: list[dict[str, Any]], now: dt.datetime, actor: str) -> bool:
+    """Write the registry; True when a group's members changed (or a group appeared)."""
     existing = {r.code: dict(r._mapping) for r in conn.execute(select(UNIT))}
     new = [u for u in units if u["code"] not in existing]
     changed = [u for u in units
@@ -120,11 +128,13 @@ def _load_units(conn: Connection, units: list[dict[str, Any]], summary: LoadSumm
         _audit(audit, now, actor, "update", "unit", u["code"], before, after)
     summary.add("units.created", len(new))
     summary.add("units.updated", len(changed))
+    return any((u.get("members") or None) != (existing.get(u["code"], {}).get("members") or None)
+               for u in new + changed)
 
 
 def _load_plan(conn: Connection, bundle: PlanBundle, summary: LoadSummary,
                audit: list[dict[str, Any]], now: dt.datetime, actor: str,
-               calendar: WorkCalendar) -> None:
+               calendar: WorkCalendar, touched: list[int]) -> None:
     plan = {**bundle.plan, "loaded_at": now}
     code = plan["code"]
     old = conn.execute(select(PLAN).where(PLAN.c.code == code)).first()
@@ -139,7 +149,7 @@ def _load_plan(conn: Connection, bundle: PlanBundle, summary: LoadSummary,
         _audit(audit, now, actor, "update", "plan", code, before, after)
     else:
         summary.add("plans.unchanged")
-    _load_tasks(conn, code, bundle.tasks, summary, audit, now, actor, calendar)
+    _load_tasks(conn, code, bundle.tasks, summary, audit, now, actor, calendar, touched)
     _load_targets(conn, code, bundle.targets, summary, audit, now, actor)
 
 
@@ -154,7 +164,7 @@ def _task_values(row: dict[str, Any], extended_due: dt.date | None,
 
 def _load_tasks(conn: Connection, plan_code: str, rows: list[dict[str, Any]],
                 summary: LoadSummary, audit: list[dict[str, Any]], now: dt.datetime, actor: str,
-                calendar: WorkCalendar) -> None:
+                calendar: WorkCalendar, touched: list[int]) -> None:
     existing = {r.code: r for r in conn.execute(
         select(TASK.c.id, TASK.c.code, TASK.c.content_hash, TASK.c.state, TASK.c.extended_due,
                TASK.c.completed_on, TASK.c.progress, TASK.c.withdrawn_on)
@@ -203,18 +213,8 @@ def _load_tasks(conn: Connection, plan_code: str, rows: list[dict[str, Any]],
         stmt = update(TASK).where(TASK.c.id == bindparam("_id")).values(
             {k: bindparam(k) for k in keys})
         conn.execute(stmt, updates)
-    if links_for:
-        ids_changed = [tid for tid, _ in links_for]
-        for chunk in _chunks(ids_changed, 500):
-            conn.execute(delete(TASK_UNIT).where(TASK_UNIT.c.task_id.in_(chunk)))
-        links = []
-        for tid, row in links_for:
-            if row["lead_code"]:
-                links.append({"task_id": tid, "unit_code": row["lead_code"], "role": "lead"})
-            for code in row["coordinators"] or []:
-                links.append({"task_id": tid, "unit_code": code, "role": "coordinator"})
-        if links:
-            conn.execute(insert(TASK_UNIT), links)
+    # Their assignments and the --unit index follow, in sync_tasks.
+    touched.extend(tid for tid, _ in links_for)
 
     present = {r["code"] for r in rows}
     gone = [r for code, r in existing.items() if code not in present and r.state != "withdrawn"]
@@ -228,10 +228,6 @@ def _load_tasks(conn: Connection, plan_code: str, rows: list[dict[str, Any]],
     summary.add("tasks.updated", len(updates))
     summary.add("tasks.withdrawn", len(gone))
     summary.add("tasks.unchanged", len(rows) - len(inserts) - len(updates))
-
-
-def _chunks(items: list[Any], size: int) -> list[list[Any]]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
 
 
 def _load_targets(conn: Connection, plan_code: str, rows: list[dict[str, Any]],

@@ -35,6 +35,8 @@ class Unit(SQLModel, table=True):
     # Units merge and are renamed; the successor takes over their open work.
     successor_code: str | None = Field(default=None, foreign_key="unit.code")
     note: str | None = None
+    # For a group: the codes of its members (possibly groups themselves).
+    members: list[str] | None = _json()
     content_hash: str | None = Field(default=None, max_length=40)
 
 
@@ -72,7 +74,9 @@ class Task(SQLModel, table=True):
     section: str | None = None
     title: str
     category: str = Field(default="task", max_length=16)  # task, report, review, project
+    # The first lead the file names, kept for readers that know one lead; `leads` has all.
     lead_code: str | None = Field(default=None, foreign_key="unit.code", index=True)
+    leads: list[str] | None = _json()
     coordinators: list[str] | None = _json()
     deadline_text: str | None = None
     deadline_inferred: bool = False
@@ -102,11 +106,43 @@ class Task(SQLModel, table=True):
 
 
 class TaskUnit(SQLModel, table=True):
-    """Who a task concerns, lead and coordinators alike: the index behind --unit."""
+    """Who a task concerns, lead and coordinators alike: the index behind --unit.
+
+    Derived from the live assignments (and the groups they came through) by the store
+    whenever those change; the assignments are the record.
+    """
 
     task_id: int = Field(foreign_key="task.id", primary_key=True)
     unit_code: str = Field(foreign_key="unit.code", primary_key=True, index=True, max_length=64)
     role: str = Field(default="coordinator", max_length=16)  # lead, coordinator
+
+
+class Assignment(SQLModel, table=True):
+    """One unit's share of a task, in one role: the thing progress and reminders track.
+
+    A task assigned to a group is assigned to each member (via_group names the group);
+    a member leaving the group keeps its row, withdrawn, with its history. The task is
+    done when every live lead assignment is done.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("task_id", "unit_code", "role", name="uq_assignment_task_unit_role"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    task_id: int = Field(foreign_key="task.id", index=True)
+    unit_code: str = Field(foreign_key="unit.code", index=True, max_length=64)
+    role: str = Field(max_length=16)  # lead, coordinator
+    via_group: str | None = Field(default=None, foreign_key="unit.code", max_length=64)
+    source: str = Field(default="catalog", max_length=16)  # catalog, app
+    status: str = Field(default="open", max_length=16)  # open, done
+    progress: int = 0
+    result: str | None = None
+    completed_on: dt.date | None = None
+    due_override: dt.date | None = None  # an extension granted to this unit alone
+    note: str | None = None
+    withdrawn: bool = False
+    created_at: dt.datetime = Field(default_factory=utcnow)
 
 
 class Target(SQLModel, table=True):

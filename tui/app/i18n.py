@@ -34,11 +34,13 @@ def fmt_datetime(value: dt.datetime | str | None) -> str:
 
 def parse_user_date(text: str) -> dt.date:
     """dd/mm/yyyy, d/m/yyyy or YYYY-MM-DD; ValueError otherwise."""
-    text = text.strip()
-    if "/" in text:
-        day, month, year = (int(p) for p in text.split("/"))
-        return dt.date(year, month, day)
-    return dt.date.fromisoformat(text)
+    from dondoc.catalog.i18n import DondocError
+    from dondoc.catalog.rules.dates import parse_user_date as parse_date
+
+    try:
+        return parse_date(text)[0]
+    except DondocError as exc:
+        raise ValueError(str(exc)) from None
 
 
 def localize_bindings(node: Any) -> None:

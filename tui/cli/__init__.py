@@ -15,7 +15,8 @@ from typing import Annotated, Any, Optional, Sequence
 import typer
 
 from dondoc.catalog.i18n import DondocError, InputError, has, set_lang, t
-from dondoc.tui.cli import catalog, deadline, queries, remind, report, review, sync, tui, up
+from dondoc.tui.cli import (catalog, deadline, exports, queries, remind, report, review, sync, tui,
+                            up)
 from dondoc.tui.cli.common import BadInput
 from dondoc.tui.cli.output import error_line
 from dondoc.tui.cli.usage import NeedsSubcommand, usage_error_line
@@ -49,6 +50,7 @@ def build_app() -> typer.Typer:
     queries.register(app)
     deadline.register(app)
     catalog.register(app)
+    exports.register(app)
     remind.register(app)
     report.register(app)
     review.register(app)

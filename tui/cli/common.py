@@ -26,13 +26,16 @@ class BadInput(Exception):
 
 
 def parse_date(value: str | None) -> dt.date:
-    """A YYYY-MM-DD option, or today in Vietnam when absent."""
+    """A dd/mm/yyyy or yyyy-mm-dd option, or today in Vietnam when absent; a day read from
+    something ambiguous (3/4) is said on stderr."""
+    from dondoc.catalog.rules.dates import parse_user_date
+
     if value is None:
         return today()
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise DondocError("cli.bad_date", value=value) from None
+    day, note = parse_user_date(value, today())
+    if note:
+        typer.echo(note, err=True)
+    return day
 
 
 def engine():  # type: ignore[no-untyped-def]

@@ -17,10 +17,12 @@ def deadline_parse(
     between: Annotated[Optional[tuple[str, str]], typer.Option(
         "--between", help="help.opt.between")] = None,
     as_json: JsonOpt = False,
+    anchor: Annotated[Optional[str], typer.Option("--from", help="help.opt.anchor")] = None,
 ) -> None:
     """Parse Vietnamese deadline phrases ("Quý IV/2022", "hằng năm", ...)."""
-    from dondoc.catalog.rules.deadline import parse
+    from dondoc.catalog.rules.deadline import parse as parse_phrase
 
+    parse = _anchored_parser(parse_phrase, parse_date(anchor) if anchor else None)
     window = (parse_date(between[0]), parse_date(between[1])) if between else None
     from_stdin = texts == ["-"]
     phrases = [ln.strip() for ln in sys.stdin.read().splitlines() if ln.strip()] \
@@ -51,6 +53,18 @@ def deadline_parse(
                       + (f"\t{','.join(item['occurrences'])}" if item.get("occurrences") else ""))
     if failed:
         raise BadInput
+
+
+def _anchored_parser(parse, anchor):  # type: ignore[no-untyped-def]
+    """parse with the plan's date; the working-day calendar is loaded only when needed."""
+    if anchor is None:
+        return parse
+
+    def add_working_days(day, n):  # type: ignore[no-untyped-def]
+        from dondoc.catalog.rules.workdays import default_calendar
+        return default_calendar().add_working_days(day, n)
+
+    return lambda text: parse(text, anchor, add_working_days)
 
 
 def register(app: typer.Typer) -> None:

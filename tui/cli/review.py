@@ -21,8 +21,15 @@ MISSED_AFTER = dt.timedelta(hours=1)
 def _parse_at(value: str) -> dt.datetime:
     """'2025-10-06 08:00' in Vietnam time, as an aware datetime."""
     import pendulum
+    from dondoc.catalog.rules.dates import parse_user_date
     try:
-        return pendulum.parse(value.strip(), tz="Asia/Ho_Chi_Minh", strict=False)
+        # The date part as users type it (06/10/2025 or 2025-10-06), the time as HH:MM.
+        day_text, _, clock = value.strip().partition(" ")
+        try:
+            value = f"{parse_user_date(day_text)[0].isoformat()} {clock}".strip()
+        except DondocError:
+            pass  # not a bare date part: pendulum reads the rest (2025-10-06T08:00)
+        return pendulum.parse(value, tz="Asia/Ho_Chi_Minh", strict=False)
     except Exception:
         raise DondocError("review.bad_time", value=value) from None
 

@@ -92,8 +92,8 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="help.opt.no_
 
 def _external_prefect() -> bool:
     """A Prefect server the user pointed at: use it, start none."""
-    import os
-    return bool(os.environ.get("PREFECT_API_URL"))
+    from dondoc.catalog.settings import settings
+    return settings().external_prefect
 
 
 async def _deploy_and_kick(eng) -> str:  # type: ignore[no-untyped-def]
