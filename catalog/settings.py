@@ -85,6 +85,18 @@ def database_url() -> str:
     return settings().database_url
 
 
+def default_actor() -> str:
+    """Who acts, for the audit trail: DONDOC_ACTOR, else the login name."""
+    actor = settings().actor
+    if actor:
+        return actor
+    import getpass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry in some containers
+        return "unknown"
+
+
 def today() -> dt.date:
     """Today in Vietnam, whatever the machine's clock zone."""
     import pendulum  # only commands without --as-of pay for it

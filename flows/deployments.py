@@ -17,7 +17,8 @@ from typing import Any, Callable
 
 from sqlalchemy.engine import Engine
 
-from dondoc.catalog.store.queries import _codes, _d
+from dondoc.catalog.store.prefect_sync import SyncRecord, plan_rows, timing_rows
+from dondoc.catalog.store.queries import _d
 from dondoc.catalog.rules.schedule import (TIMEZONE, TaskTiming, effective_policy, rdate_rule,
                               reminder_dates, window_for)
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
@@ -68,21 +69,14 @@ def wanted_state(engine: Engine, today: dt.date, calendar: WorkCalendar | None =
     """What Prefect should hold for every plan in the catalog, as of today."""
     calendar = calendar or default_calendar()
     window = window_for(today)
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    where, args = ("where p.code = " + mark, (plan,)) if plan else ("", ())
     with engine.connect() as conn:
-        plans = conn.exec_driver_sql(
-            "select p.code, p.title, p.issuer_code, p.policy from plan p " + where
-            + " order by p.code", args).all()
+        plans = plan_rows(conn, plan)
         out = []
         for code, title, issuer, plan_policy in plans:
             dep = WantedDeployment(
                 plan=code, description=title,
                 tags=sorted({"dondoc", f"plan:{code}", f"issuer:{issuer or 'none'}"}))
-            rows = conn.exec_driver_sql(
-                "select code, state, lead_code, deadline_text, deadline_kind, effective_due,"
-                " rrule, rrule_start, rrule_until, policy from task where plan_code = " + mark
-                + " order by code", (code,))
+            rows = timing_rows(conn, code)
             for (task, state, lead, text, kind, eff, rrule, rstart, runtil, task_policy) in rows:
                 timing = TaskTiming(kind, _d(eff), rrule, _d(rstart), _d(runtil))
                 policy = effective_policy(_policy(plan_policy), _policy(task_policy))
@@ -111,29 +105,6 @@ def _server_schedule_key(s: Any) -> tuple[Any, ...]:
 
 def _wanted_key(w: WantedSchedule) -> tuple[Any, ...]:
     return (w.rrule, TIMEZONE, w.parameters, w.active)
-
-
-class SyncRecord:
-    """dondoc's memory of what it last wrote to one Prefect server (dondoc.catalog.store.models.PrefectSync)."""
-
-    def __init__(self, engine: Engine, api_url: str) -> None:
-        from dondoc.catalog.store.models import PrefectSync
-        self.engine, self.api_url, self.table = engine, api_url, PrefectSync.__table__
-        with engine.connect() as conn:
-            self.rows = {r.plan_code: (r.deployment_id, r.content_hash) for r in conn.execute(
-                self.table.select().where(self.table.c.api_url == api_url))}
-
-    def save(self, plan: str, deployment_id: str, content_hash: str) -> None:
-        import datetime as _dt
-
-        from sqlalchemy import delete, insert
-        with self.engine.begin() as conn:
-            conn.execute(delete(self.table).where((self.table.c.api_url == self.api_url)
-                                                  & (self.table.c.plan_code == plan)))
-            conn.execute(insert(self.table).values(
-                api_url=self.api_url, plan_code=plan, deployment_id=deployment_id,
-                content_hash=content_hash, synced_at=_dt.datetime.now(_dt.timezone.utc)))
-        self.rows[plan] = (deployment_id, content_hash)
 
 
 async def _still_there(client: Any, ids: list[str]) -> bool:
@@ -351,11 +322,40 @@ def _key(schedule: Any, active: bool) -> tuple[Any, ...]:
             getattr(schedule, "rrule", None), getattr(schedule, "timezone", None), active)
 
 
+async def _create(client: Any, spec: dict[str, Any], flow: Any, pool: str,
+                  schedules: list[Any]) -> None:
+    from prefect.client.schemas.actions import DeploymentScheduleCreate
+
+    flow_id = await client.create_flow_from_name(flow.name)
+    await client.create_deployment(
+        flow_id=flow_id, name=spec["name"], description=spec.get("description"),
+        tags=sorted(spec.get("tags") or []), work_pool_name=pool, entrypoint=spec["entrypoint"],
+        parameters=spec.get("parameters") or {},
+        parameter_openapi_schema=_parameter_schema(flow),
+        schedules=[DeploymentScheduleCreate(schedule=s, active=True) for s in schedules])
+
+
+async def ensure_standing(client: Any, name: str) -> Any:
+    """One standing deployment (by its STANDING name), created if the server lacks it."""
+    from prefect.exceptions import ObjectNotFound
+
+    spec = next(s for s in standing_deployments() if s["name"] == name)
+    flow = _flow_of(spec["entrypoint"])
+    full = f"{flow.name}/{name}"
+    try:
+        return await client.read_deployment_by_name(full)
+    except ObjectNotFound:
+        pass
+    pool = (spec.get("work_pool") or {}).get("name", "dondoc")
+    await ensure_work_pool(client, pool)
+    await _create(client, spec, flow, pool, [_schedule(s) for s in spec.get("schedules") or []])
+    return await client.read_deployment_by_name(full)
+
+
 async def apply_standing(client: Any) -> dict[str, int]:
     """Create or update the standing deployments; return how many were created/updated."""
     from prefect.client.schemas.actions import DeploymentScheduleCreate, DeploymentUpdate
     from prefect.exceptions import ObjectNotFound
-    from prefect.utilities.callables import parameter_schema
 
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for spec in standing_deployments():
@@ -370,13 +370,7 @@ async def apply_standing(client: Any) -> dict[str, int]:
             current = None
         tags = sorted(spec.get("tags") or [])
         if current is None:
-            flow_id = await client.create_flow_from_name(flow.name)
-            await client.create_deployment(
-                flow_id=flow_id, name=spec["name"], description=spec.get("description"),
-                tags=tags, work_pool_name=pool, entrypoint=spec["entrypoint"],
-                parameters=spec.get("parameters") or {},
-                parameter_openapi_schema=parameter_schema(flow).model_dump_for_openapi(),
-                schedules=[DeploymentScheduleCreate(schedule=s, active=True) for s in schedules])
+            await _create(client, spec, flow, pool, schedules)
             counts["created"] += 1
             continue
         same_schedules = sorted(_key(s.schedule, s.active) for s in current.schedules or []) == \

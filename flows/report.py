@@ -12,6 +12,8 @@ from typing import Any
 
 from prefect import flow, get_run_logger, task
 
+from dondoc.catalog.rules.periods import periods_closing
+
 
 @task(name="compute-periodic-report")
 def compute(plan: str, period: str) -> Any:
@@ -33,33 +35,17 @@ def send(result: Any, report: str) -> Any:
     return send_review_report(result, report, rule_prefix="report")
 
 
-def periods_closing(day: dt.date) -> list[str]:
-    """The periods whose data window closed the day before (the 14th): month, and more."""
-    if day.day != 15:
-        return []
-    month = day.month
-    out = [f"{day.year}-{month:02d}"]
-    if month % 3 == 0:
-        out.append(f"{day.year}Q{month // 3}")
-    if month in (6, 12):
-        out.append(f"{day.year}H{month // 6}")
-    if month == 12:
-        out.append(f"{day.year}")
-    return out
-
-
 @flow(name="periodic-report", flow_run_name="báo cáo định kỳ")
 def periodic_report(plan: str | None = None, period: str | None = None,
                     as_of: str | None = None) -> list[dict[str, Any]]:
     """Write and send each plan's periodic report for period (default: what closed yesterday)."""
-    from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.settings import today
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.plans import plan_codes
 
     day = dt.date.fromisoformat(as_of) if as_of else today()
     periods = [period] if period else periods_closing(day)
-    with engine_for().connect() as conn:
-        plans = [plan] if plan else [r[0] for r in conn.exec_driver_sql(
-            "select code from plan order by code")]
+    plans = [plan] if plan else plan_codes(engine_for())
     out = []
     for p in plans:
         for per in periods:

@@ -33,7 +33,7 @@ def store(result: Any, report: str, run_id: str | None) -> None:
     from pathlib import Path
 
     from dondoc.catalog.store.engines import engine_for
-    from dondoc.tasks.review_report import store_review
+    from dondoc.catalog.store.reviews import store_review
     store_review(engine_for(), result, Path(report), flow_run_id=run_id)
 
 
@@ -59,8 +59,9 @@ def quarterly_review(plan: str, quarter: str) -> dict[str, Any]:
 @flow(name="quarterly-review-all", flow_run_name="sơ kết quý (tất cả kế hoạch)")
 def quarterly_review_all(as_of: str | None = None, force: bool = False) -> list[dict[str, Any]]:
     """Review every plan for the quarter just ended, on the first working day after it."""
+    from dondoc.catalog.rules.periods import previous_quarter, quarter_bounds
     from dondoc.catalog.store.engines import engine_for
-    from dondoc.catalog.store.reviews import previous_quarter, quarter_bounds
+    from dondoc.catalog.store.plans import plan_codes
     from dondoc.catalog.settings import today
     from dondoc.catalog.rules.workdays import default_calendar
 
@@ -72,6 +73,4 @@ def quarterly_review_all(as_of: str | None = None, force: bool = False) -> list[
         get_run_logger().info("%s is not the first working day after %s (%s): nothing to do",
                               day, period, first_working)
         return []
-    with engine_for().connect() as conn:
-        plans = [r[0] for r in conn.exec_driver_sql("select code from plan order by code")]
-    return [quarterly_review(plan, period) for plan in plans]
+    return [quarterly_review(plan, period) for plan in plan_codes(engine_for())]

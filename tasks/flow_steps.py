@@ -55,19 +55,15 @@ def digest_all(as_of: str | None = None) -> dict[str, Any]:
 
 def send_review_report(result: Any, report_path: str, rule_prefix: str = "review") -> dict[str, Any]:
     """A review or periodic report to the plan's coordinator and issuer, through the ledger."""
-    from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.store import ledger
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.plans import plan_contacts
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import Job, Report, deliver
     from dondoc.tasks.render import Message
 
     engine = engine_for()
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    with engine.connect() as conn:
-        row = conn.exec_driver_sql(
-            f"select coordinator_code, issuer_code from plan where code = {mark}",
-            (result.plan,)).first()
-    units = [u for u in dict.fromkeys(row or ()) if u]
+    units = plan_contacts(engine, result.plan)
     targets = load_targets()
     md = Path(report_path)
     from dondoc.catalog.i18n import t

@@ -26,22 +26,26 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 import orjson
 import yaml
 
-from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.i18n import DondocError, t
+from dondoc.catalog.safety import scrub_urls, url_label
 from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
 
 ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
+ENV_DEADLINE = "DONDOC_SEND_DEADLINE"
+DEFAULT_DEADLINE_S = 60.0
 OUTBOX_CHANNEL = "outbox"
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
-# Schemas whose host part is an address, not a token: safe to show.
-_HOST_IS_ADDRESS = {"mailto", "mailtos", "json", "jsons", "form", "forms", "xml", "xmls",
-                    "ntfy", "ntfys", "gotify", "gotifys", "matrix", "matrixs", "mmost", "mmosts"}
+# Schemas whose host is the server to reach (ntfy's host is optional: it defaults to ntfy.sh).
+_NEEDS_HOST = {"json", "jsons", "form", "forms", "xml", "xmls", "mailto", "mailtos", "gotify",
+               "gotifys", "matrix", "matrixs", "mmost", "mmosts"}
+_PIECES = re.compile(r"[/:@?&=,\s]+")
 
 
 class ConfigError(DondocError):
@@ -86,9 +90,7 @@ class Targets:
     def mask(self, text: str | None) -> str | None:
         if not text:
             return text
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return _USERINFO.sub(r"\1***@", text)
+        return _mask_all(text, self.secrets)
 
 
 # ------------------------------------------------------------------------ configuration
@@ -153,15 +155,41 @@ def _channel(url: str, opts: dict[str, Any]) -> str:
 
 
 def _label(url: str) -> str:
-    schema = url.split("://", 1)[0].lower() if "://" in url else "?"
-    if schema not in _HOST_IS_ADDRESS and schema != outbox.SCHEMA:
-        return f"{schema}://…"
+    if url.split("://", 1)[0].lower() == outbox.SCHEMA:
+        return f"{outbox.SCHEMA}://"
+    return url_label(url.replace("${", "").replace("}", ""))
+
+
+def _address_problem(url: str, plugin: Any) -> str | None:
+    """Apprise accepts json://host:99999 and port 0; such an endpoint can only ever fail."""
+    schema = url.split("://", 1)[0].lower()
+    host, port = getattr(plugin, "host", None), getattr(plugin, "port", None)
+    if schema in _NEEDS_HOST and not host:
+        return t("remind.url_no_host")
+    if port is not None:
+        try:
+            ok = 1 <= int(port) <= 65535
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            return t("remind.url_bad_port", port=port)
+    return None
+
+
+def _plugin_secrets(plugin: Any) -> set[str]:
+    """What Apprise's own privacy rendering hides (a bot token, a webhook id and token)."""
+    from urllib.parse import unquote
+
     try:
-        host = urlsplit(url.replace("${", "").replace("}", "")).hostname or ""
-        port = urlsplit(url.replace("${", "").replace("}", "")).port
-    except ValueError:
-        host, port = "", None
-    return f"{schema}://{host}" + (f":{port}" if port else "")
+        shown = set(_PIECES.split(unquote(plugin.url(privacy=True))))
+        full = _PIECES.split(unquote(plugin.url(privacy=False)))
+    except Exception:  # a plugin that cannot render itself leaves the URL scrubbing in place
+        return set()
+    out = set()
+    for piece in full:
+        if len(piece) >= 4 and piece not in shown and "..." not in piece:
+            out |= {piece, quote(piece, safe="")}
+    return out
 
 
 def _tags(opts: dict[str, Any], global_tags: Any) -> frozenset[str]:
@@ -212,6 +240,10 @@ def load_targets(path: str | Path | None = None,
         if len(servers) != 1:
             raise ConfigError("remind.config_url", path=where, url=_label(url),
                               problem=_mask_all("; ".join(problems), secrets) or "?")
+        secrets |= _plugin_secrets(servers[0])
+        problem = _address_problem(url, servers[0])
+        if problem:
+            raise ConfigError("remind.config_url", path=where, url=_label(url), problem=problem)
         plugin = servers[0]
         # The ledger and the pool set the pace; Apprise's per-plugin sleep would cap a
         # mail server at one message each 5.5 s.
@@ -234,7 +266,8 @@ def load_targets(path: str | Path | None = None,
 def _mask_all(text: str, secrets: Iterable[str]) -> str:
     for secret in sorted(secrets, key=len, reverse=True):
         text = text.replace(secret, "***")
-    return _USERINFO.sub(r"\1***@", text)
+    # A URL written without ${...} carries its token inline: only its schema and host show.
+    return scrub_urls(_USERINFO.sub(r"\1***@", text)) or ""
 
 
 # ------------------------------------------------------------------------ log capture
@@ -286,17 +319,121 @@ class capture:
         _handler().local.sink = self.previous
 
 
+# ------------------------------------------------------------------------ deadline
+
+# Apprise's timeouts are per socket operation: a server that trickles a byte each second
+# never trips them. Each send registers the sockets it opens (in its own thread) and a timer
+# shuts them down when the delivery's overall deadline passes; the blocked read then fails
+# at once and the send is recorded as failed, to be retried later.
+_SOCKETS = threading.local()
+_PATCH_LOCK = threading.Lock()
+_PATCHED = False
+
+
+def _register(sock: Any) -> Any:
+    registry = getattr(_SOCKETS, "open", None)
+    if registry is not None:
+        registry.append(sock)
+    return sock
+
+
+def _patch_connections() -> None:
+    global _PATCHED
+    with _PATCH_LOCK:
+        if _PATCHED:
+            return
+        import socket
+
+        import urllib3.util.connection as u3
+
+        original_u3, original_socket = u3.create_connection, socket.create_connection
+
+        def u3_create(*args: Any, **kw: Any) -> Any:
+            return _register(original_u3(*args, **kw))
+
+        def socket_create(*args: Any, **kw: Any) -> Any:  # smtplib and the like
+            return _register(original_socket(*args, **kw))
+
+        u3.create_connection = u3_create
+        socket.create_connection = socket_create
+        _PATCHED = True
+
+
+def deadline_s() -> float:
+    try:
+        value = float(os.environ.get(ENV_DEADLINE, DEFAULT_DEADLINE_S))
+    except ValueError:
+        return DEFAULT_DEADLINE_S
+    return value if value > 0 else DEFAULT_DEADLINE_S
+
+
+class _Deadline:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.expired = False
+        self.sockets: list[Any] = []
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self._expire)
+        self.timer.daemon = True
+
+    def _expire(self) -> None:
+        import socket
+
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:  # already closed: nothing left to interrupt
+                    pass
+
+    def __enter__(self) -> _Deadline:
+        _patch_connections()
+        _SOCKETS.open = _Tracked(self)
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+        _SOCKETS.open = None
+
+
+class _Tracked(list):  # type: ignore[type-arg]
+    """The sockets of one send; one opened after the deadline is shut at once."""
+
+    def __init__(self, deadline: _Deadline) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def append(self, sock: Any) -> None:
+        import socket
+
+        with self.deadline.lock:
+            self.deadline.sockets.append(sock)
+            if self.deadline.expired:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
 # ------------------------------------------------------------------------ sending
 
 
-def send(endpoint: Endpoint, message: Message, targets: Targets) -> SendResult:
-    """One message to one endpoint, with the error text (masked) when it fails."""
+def send(endpoint: Endpoint, message: Message, targets: Targets,
+         deadline: float | None = None) -> SendResult:
+    """One message to one endpoint, with the error text (masked) when it fails.
+
+    The whole delivery (connect, send, read the answer) ends by `deadline` seconds
+    (DONDOC_SEND_DEADLINE, default 60): past it the send counts as failed.
+    """
     from apprise import NotifyFormat, NotifyType
 
     started = time.perf_counter()
     token = outbox.CURRENT.set({"key": message.key, "unit": message.unit})
+    limit = deadline if deadline is not None else deadline_s()
     try:
-        with capture() as problems:
+        with capture() as problems, _Deadline(limit) as watch:
             try:
                 ok = bool(endpoint.plugin.notify(
                     body=message.body, title=message.subject,
@@ -307,6 +444,8 @@ def send(endpoint: Endpoint, message: Message, targets: Targets) -> SendResult:
     finally:
         outbox.CURRENT.reset(token)
     ms = int((time.perf_counter() - started) * 1000)
+    if watch.expired and not ok:
+        problems.insert(0, f"deadline of {limit:g} s exceeded")
     if ok:
         return SendResult(True, None, ms)
     error = " | ".join(dict.fromkeys(p.strip() for p in problems if p.strip())) or "failed"

@@ -18,17 +18,16 @@ import time
 from collections import defaultdict
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
 import orjson
 from sqlalchemy.engine import Engine
 
 from dondoc.catalog.rules import policy as pol
-from dondoc.catalog.rules.recipients import (Directory, Recipient, escalation_track, load_directory,
-                                plan_coordinators, unit_track)
+from dondoc.catalog.rules.recipients import Directory, Recipient, escalation_track, unit_track
 from dondoc.catalog.settings import dondoc_home
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
-from dondoc.catalog.store import ledger
+from dondoc.catalog.store import ledger, reminder_scan
 from dondoc.tasks.notify import Endpoint, Targets, send
 from dondoc.tasks.render import (DigestItem, DigestView, Message, ReminderView, render_digest,
                           render_reminder)
@@ -56,32 +55,17 @@ def _json(value: Any) -> Any:
     return orjson.loads(value)
 
 
-@dataclass(slots=True)
-class TaskRow:
-    id: int
-    plan: str
-    code: str
-    kind: str
-    category: str
-    effective_due: dt.date | None
-    due: dt.date | None
-    lead: str | None
-    coordinators: tuple[str, ...]
-    policy: pol.Policy
-    facts: pol.TaskFacts | None = None  # recurring tasks only
-
-
 @dataclass
 class Decision:
     """What is due on as_of: each (task, occurrence, rule) and the units it goes to."""
 
     as_of: dt.date
     plan: str | None
-    tasks: dict[int, TaskRow]
+    tasks: dict[int, pol.TaskFacts]
     directory: Directory
     coordinators: dict[str, str | None]  # plan code -> coordinator unit
     # (task, what is due, to whom): one entry per task and rule, its units in a list
-    items: list[tuple[TaskRow, pol.Due, list[Recipient]]] = field(default_factory=list)
+    items: list[tuple[pol.TaskFacts, pol.Due, list[Recipient]]] = field(default_factory=list)
     scanned: int = 0  # live tasks looked at
 
     @property
@@ -89,24 +73,12 @@ class Decision:
         return sum(len(units) for _, _, units in self.items)
 
 
-_SCAN = (
-    "select t.id, t.plan_code, t.code, t.deadline_kind, t.category, t.effective_due,"
-    " coalesce(t.extended_due, t.deadline_due), t.rrule, t.rrule_start, t.rrule_until,"
-    " t.policy, t.lead_code, t.coordinators"
-    " from task t"
-    " where t.state <> 'withdrawn' and t.deadline_kind <> 'ongoing'"
-    " and (t.snoozed_until is null or t.snoozed_until < {m})"
-    " and not (t.state = 'done' and (t.completed_on is null or t.completed_on <= {m}))"
-    " and (t.deadline_kind = 'recurring' or t.effective_due <= {m})"
-)
-
-
 def _reach(conn: Any, plan_policies: dict[str, Any], key: str) -> int:
     """The largest value of a policy setting in use (before: its largest offset)."""
     values = [pol.DEFAULT_POLICY]
     for p in plan_policies.values():
         values.append(pol.resolve(p, None))
-    for (raw,) in conn.exec_driver_sql("select distinct cast(policy as text) from task where policy is not null"):
+    for raw in reminder_scan.task_policies_in_use(conn):
         for p in plan_policies.values() or [None]:
             values.append(pol.resolve(p, _json(raw)))
     if key == "before":
@@ -117,49 +89,26 @@ def _reach(conn: Any, plan_policies: dict[str, Any], key: str) -> int:
 class Scan:
     """The live tasks that can have something due by the horizon, as raw rows.
 
-    TaskRow objects are built only for the tasks that turn out to matter: at a million
+    TaskFacts objects are built only for the tasks that turn out to matter: at a million
     assignments, most of the time is in touching each row once.
     """
 
     def __init__(self, engine: Engine, as_of: dt.date, plan: str | None, cal: WorkCalendar,
                  reach_key: str) -> None:
-        mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-        text_dates = engine.dialect.name == "sqlite"
         self.dates: dict[Any, dt.date | None] = {}
         self._policies: dict[tuple[str, Any], pol.Policy] = {}
         with engine.connect() as conn:
-            self.directory = load_directory(conn, as_of)
-            self.coordinators = dict(plan_coordinators(conn))
-            self.plan_policies = {code: _json(p) for code, p in
-                                  conn.exec_driver_sql("select code, policy from plan")}
+            self.directory = reminder_scan.load_directory(conn, as_of)
+            self.coordinators = reminder_scan.plan_coordinators(conn)
+            self.plan_policies = {code: _json(p) for code, p in reminder_scan.plan_policies(conn)}
             reach = _reach(conn, self.plan_policies, reach_key)
             horizon = cal.add_working_days(as_of, reach)
-            sql = _SCAN.format(m=mark)
-            args: list[Any] = [as_of, as_of, horizon]
-            if plan:
-                sql += f" and t.plan_code = {mark}"
-                args.append(plan)
-            if text_dates:
-                args = [a.isoformat() if isinstance(a, dt.date) else a for a in args]
-            # The driver's own cursor: plain tuples, without a Row object per task.
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-            try:
-                cursor.execute(sql, tuple(args))
-                self.rows = cursor.fetchall()
-            finally:
-                cursor.close()
-            earliest = _date(conn.exec_driver_sql(
-                "select min(effective_due) from task where state <> 'withdrawn'").scalar(),
-                self.dates)
+            self.rows = reminder_scan.live_task_rows(conn, as_of, horizon, plan)
+            earliest = _date(reminder_scan.earliest_effective_due(conn), self.dates)
             recurring = [r[0] for r in self.rows if r[3] == "recurring"]
             self.answered: dict[int, set[dt.date]] = defaultdict(set)
-            for i in range(0, len(recurring), 900):
-                chunk = recurring[i:i + 900]
-                marks = ",".join([mark] * len(chunk))
-                for tid, occ in conn.exec_driver_sql(
-                        "select task_id, occurrence from progressreport where occurrence is not"
-                        f" null and task_id in ({marks})", tuple(chunk)):
-                    self.answered[tid].add(_date(occ, self.dates))  # type: ignore[arg-type]
+            for tid, occ in reminder_scan.answered_occurrences(conn, recurring):
+                self.answered[tid].add(_date(occ, self.dates))  # type: ignore[arg-type]
         lo = min(earliest or as_of, as_of) - dt.timedelta(days=400)
         self.index = pol.WorkdayIndex(cal, lo, max(horizon, as_of) + dt.timedelta(days=400))
 
@@ -174,16 +123,17 @@ class Scan:
     def date(self, value: Any) -> dt.date | None:
         return _date(value, self.dates)
 
-    def task_row(self, raw: tuple[Any, ...], policy: pol.Policy) -> TaskRow:
+    def task_row(self, raw: tuple[Any, ...], policy: pol.Policy) -> pol.TaskFacts:
         (tid, plan_code, code, kind, category, eff, due, rrule, rstart, runtil, _p, lead,
          coords) = raw
-        row = TaskRow(tid, plan_code, code, kind, category, self.date(eff), self.date(due), lead,
-                      tuple(_json(coords) or ()), policy)
         if kind == "recurring":
-            row.facts = pol.TaskFacts(tid, kind, None, category=category, rrule=rrule,
-                                      rrule_start=self.date(rstart),
-                                      rrule_until=self.date(runtil), policy=policy)
-        return row
+            rrule_fields = (rrule, self.date(rstart), self.date(runtil))
+        else:
+            rrule_fields = (None, None, None)
+        # Positional: at a million tasks, keyword arguments cost a second.
+        return pol.TaskFacts(tid, kind, self.date(eff), "open", None, None, category,
+                             *rrule_fields, policy, plan_code, code, self.date(due), lead,
+                             tuple(_json(coords) or ()))
 
 
 def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
@@ -192,7 +142,7 @@ def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
     cal = cal or default_calendar()
     scan = Scan(engine, as_of, plan, cal, "before")
     directory, coordinators = scan.directory, scan.coordinators
-    tasks: dict[int, TaskRow] = {}
+    tasks: dict[int, pol.TaskFacts] = {}
     decision = Decision(as_of, plan, tasks, directory, coordinators, scanned=len(scan.rows))
     memo = pol.Memo(as_of, scan.index)
     items = decision.items
@@ -205,8 +155,7 @@ def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
         policy = scan.policy(raw[1], raw[10])
         if raw[3] == "recurring":
             row = scan.task_row(raw, policy)
-            dues = pol.due_for_task(row.facts, as_of, scan.index,  # type: ignore[arg-type]
-                                    scan.answered.get(row.id, ()))
+            dues = pol.due_for_task(row, as_of, scan.index, scan.answered.get(row.id, ()))
             if not dues:
                 continue
         else:
@@ -252,11 +201,13 @@ class Report:
     deliveries: list[dict[str, Any]] = field(default_factory=list)
     unrouted: set[str] = field(default_factory=set)
     seconds: float = 0.0
+    busy: str | None = None  # the database stayed locked: the run stopped early (counts say)
 
     def as_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "dry_run": self.dry_run, "plan": self.plan,
                 "config": self.config, "counts": dict(sorted(self.counts.items())),
                 "unrouted": sorted(self.unrouted), "seconds": round(self.seconds, 3),
+                "busy": self.busy,
                 "deliveries": self.deliveries}
 
 
@@ -282,6 +233,13 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
             progress: Callable[[int], None] | None = None) -> Report:
     """Claim, send and mark each job that the ledger says is still to be sent."""
     settings = settings or ledger.Settings.from_env()
+    if not report.dry_run:
+        try:
+            _journal_replay(engine, settings)
+        except ledger.LedgerBusy as exc:
+            report.busy = str(exc)
+            report.counts["left_undone"] += len(jobs)
+            return report
     now = ledger.utcnow()
     with engine.connect() as conn:
         sent = ledger.sent_keys(conn)
@@ -311,9 +269,12 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
                                       "status": "would_send"})
         counts["would_send"] = len(todo)
         return report
-    if stale_retries:
-        counts["superseded"] = ledger.supersede(engine, stale_retries)
-    _send_all(engine, todo, report, targets, settings, workers, progress)
+    try:
+        if stale_retries:
+            counts["superseded"] = ledger.supersede(engine, stale_retries)
+        _send_all(engine, todo, report, targets, settings, workers, progress)
+    except ledger.LedgerBusy as exc:
+        report.busy = str(exc)
     return report
 
 
@@ -347,6 +308,75 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
         finished.clear()
         last_mark = time.monotonic()
 
+    try:
+        _pump(engine, queue, by_key, finished, in_flight, counts, sender, settings, workers,
+              targets, flush, lambda: last_mark)
+    except ledger.LedgerBusy:
+        # Let what is in flight finish, then record what can be recorded and give back the
+        # rest, so that nothing stays claimed (and later sent twice) by a sender that left.
+        for fut in list(in_flight):
+            c, message = in_flight.pop(fut)
+            result = fut.result()
+            finished.append(ledger.Outcome(c, result.ok, by_key[c.key].endpoint.label,
+                                           result.error, result.ms, message.subject))
+        try:
+            if finished:
+                flush()
+        except ledger.LedgerBusy:
+            unsent = [o.claim for o in finished if not o.ok]
+            sent = [o for o in finished if o.ok]
+            try:
+                ledger.release(engine, unsent, sender)
+            except ledger.LedgerBusy:
+                pass  # the claim timeout frees them later
+            counts["sent_unrecorded"] += len(sent)
+            _journal_write(sent, sender)
+            for o in sent:
+                log.warning("sent %s but could not record it: the database is locked",
+                            o.claim.key)
+            counts["released"] += len(unsent)
+        counts["left_undone"] += len(queue)
+        raise
+
+
+# Sends that went out while the ledger was locked: recorded by the next run before it
+# claims anything, so they are not sent again when their claims go stale.
+JOURNAL = "unrecorded-sends.jsonl"
+
+
+def _journal_write(sent: list[ledger.Outcome], sender: str) -> None:
+    path = dondoc_home() / JOURNAL
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("ab") as f:
+        for o in sent:
+            f.write(orjson.dumps({"id": o.claim.id, "key": o.claim.key, "sender": sender,
+                                  "attempts": o.claim.attempts, "endpoint": o.endpoint,
+                                  "ms": o.ms, "subject": o.subject}) + b"\n")
+
+
+def _journal_replay(engine: Engine, settings: ledger.Settings) -> None:
+    path = dondoc_home() / JOURNAL
+    if not path.exists():
+        return
+    by_sender: dict[str, list[ledger.Outcome]] = defaultdict(list)
+    for raw in path.read_bytes().splitlines():
+        try:
+            e = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            continue  # a line cut by a crash: that send is re-tried, at worst sent twice
+        by_sender[e["sender"]].append(ledger.Outcome(
+            ledger.Claim(e["id"], e["key"], e["attempts"], None), True, e["endpoint"], None,
+            e["ms"], e["subject"]))
+    for sender, outcomes in by_sender.items():
+        ledger.mark(engine, outcomes, sender, settings)
+    path.unlink()
+
+
+def _pump(engine: Engine, queue: list[Job], by_key: dict[str, Job],
+          finished: list[ledger.Outcome],
+          in_flight: dict[Future[Any], tuple[ledger.Claim, Message]], counts: dict[str, int],
+          sender: str, settings: ledger.Settings, workers: int, targets: Targets,
+          flush: Callable[[], None], last_mark: Callable[[], float]) -> None:
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="dondoc-send") as pool:
         while queue or in_flight:
             # Claim only what the pool can start now: a crash then strands few claims.
@@ -355,7 +385,11 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
                 batch = [queue.pop() for _ in range(min(room, len(queue)))]
                 for job in batch:
                     by_key[job.want.key] = job
-                claims = ledger.claim(engine, [j.want for j in batch], sender, settings)
+                try:
+                    claims = ledger.claim(engine, [j.want for j in batch], sender, settings)
+                except ledger.LedgerBusy:
+                    queue.extend(reversed(batch))  # not claimed: still to do
+                    raise
                 counts["lost_race"] += len(batch) - len(claims)
                 for c in claims:
                     job = by_key[c.key]
@@ -373,7 +407,7 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
                 finished.append(ledger.Outcome(c, result.ok, by_key[c.key].endpoint.label,
                                                result.error, result.ms, message.subject))
             if finished and (len(finished) >= MARK_EVERY or not queue
-                             or time.monotonic() - last_mark >= MARK_WAIT_S):
+                             or time.monotonic() - last_mark() >= MARK_WAIT_S):
                 flush()
         if finished:
             flush()
@@ -382,30 +416,11 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
 # ------------------------------------------------------------------------ reminders
 
 
-def _load_texts(engine: Engine, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
-    """Titles and the like, fetched only for the tasks that get a message."""
-    ids = list(ids)
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    out: dict[int, tuple[Any, ...]] = {}
-    with engine.connect() as conn:
-        for i in range(0, len(ids), 900):
-            chunk = ids[i:i + 900]
-            marks = ",".join([mark] * len(chunk))
-            for r in conn.exec_driver_sql(
-                    "select id, title, section, deadline_text, deadline_inferred from task"
-                    f" where id in ({marks})", tuple(chunk)):
-                out[r[0]] = tuple(r[1:])
-        titles = dict(conn.exec_driver_sql("select code, title from plan").all())
-    out[-1] = (titles,)
-    return out
-
-
 def reminder_jobs(engine: Engine, decision: Decision, targets: Targets, lang: str,
                   cal: WorkCalendar | None = None) -> tuple[list[Job], set[str]]:
     cal = cal or default_calendar()
     as_of = decision.as_of
-    texts = _load_texts(engine, decision.tasks)
-    plan_titles: dict[str, str] = texts[-1][0]
+    texts, plan_titles = reminder_scan.task_texts(engine, decision.tasks)
     directory = decision.directory
     jobs: list[Job] = []
     unrouted: set[str] = set()
@@ -418,7 +433,7 @@ def reminder_jobs(engine: Engine, decision: Decision, targets: Targets, lang: st
             want = ledger.Want(key, row.id, recipient.unit, due.occurrence, due.rule,
                                endpoint.channel)
 
-            def render(due: pol.Due = due, recipient: Recipient = recipient, row: TaskRow = row,
+            def render(due: pol.Due = due, recipient: Recipient = recipient, row: pol.TaskFacts = row,
                        key: str = key) -> Message:
                 title, section, deadline_text, inferred = texts[row.id]
                 overdue = as_of > due.effective_due
@@ -447,15 +462,6 @@ def reminder_jobs(engine: Engine, decision: Decision, targets: Targets, lang: st
     return jobs, unrouted
 
 
-def _plan_task_ids(engine: Engine, plan: str, task: str | None = None) -> set[str]:
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    sql, args = f"select id from task where plan_code = {mark}", (plan,)
-    if task is not None:
-        sql, args = sql + f" and code = {mark}", (plan, task)
-    with engine.connect() as conn:
-        return {str(r[0]) for r in conn.exec_driver_sql(sql, args)}
-
-
 def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None = None,
           task: str | None = None, dry_run: bool = False, lang: str = "vi", workers: int = DEFAULT_WORKERS,
           settings: ledger.Settings | None = None,
@@ -469,7 +475,7 @@ def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None 
     started = time.perf_counter()
     decision = decide(engine, as_of, plan)
     jobs, unrouted = reminder_jobs(engine, decision, targets, lang)
-    plan_tasks = _plan_task_ids(engine, plan, task) if plan else None
+    plan_tasks = reminder_scan.plan_task_ids(engine, plan, task) if plan else None
     if task is not None and plan_tasks is not None:
         jobs = [j for j in jobs if str(j.want.task_id) in plan_tasks]
     report = Report(as_of, dry_run, plan, targets.source)
@@ -502,7 +508,7 @@ def digest_views(engine: Engine, as_of: dt.date, plan: str | None = None,
     tasks = {raw[0]: scan.task_row(raw, scan.policy(raw[1], raw[10])) for raw in scan.rows}
     rule, monday = pol.iso_week_rule(as_of)
     week = rule.removeprefix("digest-")
-    texts = _load_texts(engine, tasks)
+    texts, _titles = reminder_scan.task_texts(engine, tasks)
     views: dict[str, DigestView] = {}
 
     def view(unit: str) -> DigestView:
@@ -514,9 +520,7 @@ def digest_views(engine: Engine, as_of: dt.date, plan: str | None = None,
     for row in tasks.values():
         if row.policy.digest == "none":
             continue
-        facts = row.facts or pol.TaskFacts(row.id, row.kind, row.effective_due,
-                                           category=row.category, policy=row.policy)
-        standings = pol.standing(facts, as_of, index, answered.get(row.id, ()))
+        standings = pol.standing(row, as_of, index, answered.get(row.id, ()))
         if not standings:
             continue
         title = texts[row.id][0]

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.engine import Engine
-
-from dondoc.catalog.store.models import Review
 from dondoc.catalog.store.reviews import REVIEW_STATUSES, ReviewResult
+from dondoc.catalog.safety import path_under, safe_name
 from dondoc.catalog.settings import dondoc_home
 
 LABELS = {
@@ -120,27 +116,9 @@ def write_report(r: ReviewResult, folder: Path | None = None,
                  prefix: str = "so-ket") -> tuple[Path, Path]:
     folder = folder or dondoc_home() / "reports"
     folder.mkdir(parents=True, exist_ok=True)
-    stem = f"{prefix}-{r.plan}-{r.period}"
-    md, xlsx = folder / f"{stem}.md", folder / f"{stem}.xlsx"
+    # Plan codes stored before codes were restricted may hold '/' or '..'.
+    stem = "-".join(safe_name(p) for p in (prefix, r.plan, r.period))
+    md, xlsx = path_under(folder, stem + ".md"), path_under(folder, stem + ".xlsx")
     md.write_text(markdown(r), encoding="utf-8")
     workbook(r, xlsx)
     return md, xlsx
-
-
-def store_review(engine: Engine, r: ReviewResult, report: Path, status: str = "done",
-                 flow_run_id: str | None = None) -> None:
-    """Record the review's outcome; a review scheduled earlier keeps its row."""
-    table = Review.__table__
-    now = dt.datetime.now(dt.timezone.utc)
-    with engine.begin() as conn:
-        existing = conn.execute(select(table.c.id).where(
-            (table.c.plan_code == r.plan) & (table.c.period == r.period))).first()
-        values = {"status": status, "report_path": str(report), "summary": r.summary(),
-                  "finished_at": now}
-        if flow_run_id:
-            values["flow_run_id"] = flow_run_id
-        if existing:
-            conn.execute(update(table).where(table.c.id == existing.id).values(**values))
-        else:
-            conn.execute(table.insert().values(plan_code=r.plan, period=r.period,
-                                               created_at=now, **values))

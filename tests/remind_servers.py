@@ -38,7 +38,7 @@ class HttpReceiver:
     """A threaded http.server taking Apprise json:// (or form://) posts."""
 
     def __init__(self, behave: Callable[[str | None, int], str] | None = None,
-                 delay_s: float = 0.0, stall_s: float = 2.0) -> None:
+                 delay_s: float = 0.0, stall_s: float = 2.0, port: int = 0) -> None:
         self.behave = behave or (lambda key, attempt: "ok")
         self.delay_s = delay_s
         self.stall_s = stall_s
@@ -92,7 +92,7 @@ class HttpReceiver:
                 self.end_headers()
                 self.wfile.write(b"ok")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -198,3 +198,50 @@ def write_plan(folder: "Path", tasks: int, deadline: str = "30/06/2022",
                   f"    deadline: {deadline}"]
     (folder / "plan.yaml").write_text("\n".join(l for l in lines if l) + "\n", encoding="utf-8")
     return folder
+
+
+class TrickleServer:
+    """An HTTP endpoint that answers one byte every `every` seconds, forever: each read
+    succeeds within any per-read timeout, so only an overall deadline ends the request."""
+
+    def __init__(self, every: float = 0.3) -> None:
+        import socket
+
+        self.every = every
+        self.requests = 0
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def _serve(self) -> None:
+        self.sock.settimeout(0.2)
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.requests += 1
+            threading.Thread(target=self._trickle, args=(conn,), daemon=True).start()
+
+    def _trickle(self, conn: Any) -> None:
+        try:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000\r\n\r\n")
+            while not self.stop.is_set():
+                conn.sendall(b"x")
+                time.sleep(self.every)
+        except OSError:
+            pass
+        finally:
+            conn.close()
+
+    def __enter__(self) -> "TrickleServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.sock.close()

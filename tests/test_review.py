@@ -18,8 +18,9 @@ from openpyxl import load_workbook
 
 from dondoc.catalog.store import actions
 from dondoc.catalog.store.engines import engine_for
-from dondoc.catalog.store.reviews import compute_review, parse_quarter, quarter_bounds
-from dondoc.tasks.review_report import store_review, write_report
+from dondoc.catalog.rules.periods import parse_quarter, quarter_bounds
+from dondoc.catalog.store.reviews import compute_review, store_review
+from dondoc.tasks.review_report import write_report
 from tests.cli import FIXTURES, dondoc
 
 
@@ -78,14 +79,13 @@ def test_review_numbers_for_a_small_plan(engine, tmp_path: Path) -> None:  # typ
 
 
 def test_periodic_report_windows_follow_decree_09() -> None:
-    from dondoc.catalog.store.reviews import decree09_window
-    from dondoc.flows.report import periods_closing
+    from dondoc.catalog.rules.periods import period_window, periods_closing
 
-    assert decree09_window("2025-06")[:2] == (dt.date(2025, 5, 15), dt.date(2025, 6, 14))
-    assert decree09_window("2025Q1")[:2] == (dt.date(2024, 12, 15), dt.date(2025, 3, 14))
-    assert decree09_window("2025H2")[:2] == (dt.date(2025, 6, 15), dt.date(2025, 12, 14))
-    assert decree09_window("2025") == (dt.date(2024, 12, 15), dt.date(2025, 12, 14),
-                                       "Báo cáo định kỳ năm 2025")
+    assert period_window("2025-06")[:2] == (dt.date(2025, 5, 15), dt.date(2025, 6, 14))
+    assert period_window("2025Q1")[:2] == (dt.date(2024, 12, 15), dt.date(2025, 3, 14))
+    assert period_window("2025H2")[:2] == (dt.date(2025, 6, 15), dt.date(2025, 12, 14))
+    assert period_window("2025") == (dt.date(2024, 12, 15), dt.date(2025, 12, 14),
+                                     "Báo cáo định kỳ năm 2025")
     assert periods_closing(dt.date(2025, 12, 15)) == ["2025-12", "2025Q4", "2025H2", "2025"]
     assert periods_closing(dt.date(2025, 5, 15)) == ["2025-05"]
     assert periods_closing(dt.date(2025, 5, 16)) == []

@@ -25,14 +25,33 @@ _ROMAN_VALUES = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, 
 ROMAN_HEAD = re.compile(r"^\s*([IVXLl1|vxr]{1,5})\s*[.,:]\s*(\S.*)$")  # "Iv.", "rv." are IV
 DOTTED_HEAD = re.compile(r"^\s*(\d{1,2})\s*\.\s*(\d{1,2})\s*\.?\s+(\S.*)$")
 NUMBER_HEAD = re.compile(r"^\s*(\d{1,2})\s*[.)]\s*(\S.*)$")
+# The scan reads the full stop of "2. Giao Phòng..." as a comma; taken only for the next
+# number before a capital, as "2, 3 và 4" in running text never is.
+COMMA_HEAD = re.compile(r"^\s*(\d{1,2})\s*,\s*([A-ZĐ]\S*.*)$")
 LETTER_HEAD = re.compile(r"^\s*([a-eghik-nđ¢])\s*\)\s*(\S.*)$")
 PAGE_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
-BULLET = re.compile(r"^\s*[-–—~+•*]\s*(\S.*)$")
+# Specks before the dash (". - Rà soát", ". -.Xây dựng") are dirt on the scan.
+BULLET = re.compile(r"^[\s.,:;'^]*[-–—~+•*][\s.]*(\S.*)$")
+# "-1Ung Kế hoạch": a dash glued to a digit and letters is a damaged word ("dựng") that goes
+# on the previous line, not a bullet.
+GLUED_DASH = re.compile(r"^\s*-\d[A-Za-z]")
+# "Nơi nhận:", read by the scan as "Noi nhQn:", "Noi nhân:".
+RECIPIENTS = re.compile(r"^n[o0]i nh[a-z]{0,2}n\b")
 TASK_SECTIONS = ("nhiem vu", "giai phap", "to chuc thuc hien", "trach nhiem", "phan cong",
-                 "noi dung", "tien do")
+                 "noi dung", "tien do", "thoi gian")
 TARGET_SECTIONS = ("muc tieu", "chi tieu")
+# Parts that never assign work. A part whose heading the scan has damaged past reading and
+# which names none of these assigns work when a part before it did: the parts of a plan
+# come in order (purpose, targets, tasks, funding, organisation), so after the tasks an
+# unreadable part is the organisation ("rv.T6 cHrIc rHr/c HrpN").
+OTHER_SECTIONS = ("muc dich", "yeu cau", "tinh hinh", "nguyen nhan", "can cu", "quan diem",
+                  "kinh phi", "danh gia")
+# A numbered heading that assigns work in a part that otherwise does not ("3. Trình tự và
+# thủ tục xét khen thưởng" in a part about awards).
+TASK_SUBSECTIONS = ("trinh tu", "to chuc thuc hien", "phan cong", "trach nhiem")
 
-_Q = r"quy\s*([ivx1l|]{1,4}|\d)"
+# "quý IV" read as "quj lY": a "y" in the numeral is its "V".
+_Q = r"quy\s*([ivxy1l|]{1,4}|\d)"
 _Y = r"((?:19|20)\d\d)"
 DEADLINE_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\bngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*(?:hang|moi)\s*nam\b"),
@@ -62,6 +81,7 @@ class Item:
     lines: list[str] = field(default_factory=list)
     children: int = 0
     area: str = ""  # the folded heading of its Roman part
+    assigns: bool = False  # whether it sits in a part that assigns work
 
     @property
     def text(self) -> str:
@@ -97,15 +117,35 @@ def _mostly_upper(text: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters)
 
 
+def _next_text_line(lines: list[str], i: int) -> str:
+    """The first line after lines[i] that holds text (not blank, not a page number)."""
+    for line in lines[i + 1:]:
+        if line.strip() and not PAGE_NUMBER.match(line):
+            return line.strip()
+    return ""
+
+
+def _part_assigns(area: str, before: bool) -> bool:
+    """Whether a Roman part assigns work; `before` is whether any part before it did."""
+    if area_has(area, TASK_SECTIONS):
+        return True
+    if area_has(area, TARGET_SECTIONS + OTHER_SECTIONS):
+        return False
+    return before
+
+
 def split_items(text: str) -> list[Item]:
     """The numbered structure of the document, one Item per heading line."""
     items: list[Item] = []
     roman = number = letter_prev = ""
     area = ""
+    assigns = False  # whether the current Roman part (or numbered heading) assigns work
+    part_assigns = seen_assigning = False
     current: Item | None = None
     parents: dict[str, Item] = {}
     gap = page = recipients = False  # a blank line / a page number since the last text line
-    for raw in text.splitlines():
+    lines = text.splitlines()
+    for i, raw in enumerate(lines):
         line = raw.strip()
         if not line:
             gap = True
@@ -114,7 +154,7 @@ def split_items(text: str) -> list[Item]:
             page = True
             continue
         folded_line = dl.fold(line)
-        if re.match(r"^noi nhan\b", folded_line):
+        if RECIPIENTS.match(folded_line):
             recipients = True  # the recipients and the signature hold no task...
             current = None
             continue
@@ -133,19 +173,23 @@ def split_items(text: str) -> list[Item]:
             _ROMAN_VALUES.get(roman.lower(), -1) + 1
         if m and r and len(m.group(2)) > 3 and (
                 (_mostly_upper(m.group(2)) and not m.group(1)[0].islower())
-                # a badly scanned heading ("rv.T6 cHrIc rHr/c HrpN"): the next numeral,
-                # naming a part we know
-                or (expected and area_has(dl.fold(m.group(2)), TASK_SECTIONS + ("kinh phi",)))):
+                # a badly scanned heading ("rv.T6 cHrIc rHr/c HrpN", "v. THANH PHAN"): the
+                # next numeral, in capitals, naming a part we know or opening item 1
+                or (expected and (_mostly_upper(m.group(2))
+                                  or area_has(dl.fold(m.group(2)), TASK_SECTIONS + ("kinh phi",))
+                                  or re.match(r"^1\s*\.\s*\D", _next_text_line(lines, i))))):
             roman, number, letter_prev = r, "", ""
             area = dl.fold(m.group(2))
-            current = Item(roman, 1, m.group(2), area=area)
+            part_assigns = assigns = _part_assigns(area, seen_assigning)
+            seen_assigning = seen_assigning or part_assigns
+            current = Item(roman, 1, m.group(2), area=area, assigns=assigns)
             items.append(current)
             parents = {roman: current}
             continue
         m = DOTTED_HEAD.match(line)
         if m and roman and m.group(1) == number:
             section = f"{roman}.{m.group(1)}.{int(m.group(2))}"
-            current = Item(section, 3, m.group(3), area=area)
+            current = Item(section, 3, m.group(3), area=area, assigns=assigns)
             parents.pop("~bullets-owner", None)
             _child(parents, f"{roman}.{number}")
             items.append(current)
@@ -153,10 +197,16 @@ def split_items(text: str) -> list[Item]:
             letter_prev = ""
             continue
         m = NUMBER_HEAD.match(line)
+        if not m and number:
+            m = COMMA_HEAD.match(line)
+            m = m if m and int(m.group(1)) == int(number) + 1 else None
         if m and roman and not re.match(r"^\d", m.group(2)):
             number, letter_prev = str(int(m.group(1))), ""
             section = f"{roman}.{number}"
-            current = Item(section, 2, m.group(2), area=area)
+            head = dl.fold(m.group(2))
+            assigns = part_assigns or (len(head) <= 80 and not area_has(area, TARGET_SECTIONS)
+                                       and area_has(head, TASK_SUBSECTIONS))
+            current = Item(section, 2, m.group(2), area=area, assigns=assigns)
             parents.pop("~bullets-owner", None)
             _child(parents, roman)
             items.append(current)
@@ -170,12 +220,12 @@ def split_items(text: str) -> list[Item]:
             letter_prev = letter
             base = f"{roman}.{number}" if number else roman
             section = f"{base}.{letter}"
-            current = Item(section, 3, m.group(2), area=area)
+            current = Item(section, 3, m.group(2), area=area, assigns=assigns)
             parents.pop("~bullets-owner", None)
             _child(parents, base)
             items.append(current)
             continue
-        m = BULLET.match(line)
+        m = None if GLUED_DASH.match(line) else BULLET.match(line)
         if m and current is not None and current.level > 1:
             # Each bullet is a task of its own in the hand-made catalogs, under the same
             # section; the item it hangs from becomes their heading.
@@ -187,7 +237,7 @@ def split_items(text: str) -> list[Item]:
             else:
                 owner.children += 1
                 parents["~bullets-owner"] = owner
-            current = Item(section, 4, m.group(1), area=area)
+            current = Item(section, 4, m.group(1), area=area, assigns=assigns)
             items.append(current)
             continue
         if current is not None and current.level == 1 and not current.lines \
@@ -195,6 +245,9 @@ def split_items(text: str) -> list[Item]:
             # A Roman heading set on two lines: its second line names the area too.
             current.head = f"{current.head} {line}"
             area = current.area = dl.fold(current.head)
+            before = any(it.assigns for it in items[:-1] if it.level == 1)
+            part_assigns = assigns = current.assigns = _part_assigns(area, before)
+            seen_assigning = before or part_assigns
             continue
         if current is not None and paragraph and line[:1].isupper() and _splits(current):
             owner = getattr(current, "paragraph_of", None) or current
@@ -206,7 +259,7 @@ def split_items(text: str) -> list[Item]:
                 heading = current.text.rstrip().endswith((".", ":", ";"))
             if heading:
                 owner.children += 1
-                current = Item(owner.section, 4, line, area=area)
+                current = Item(owner.section, 4, line, area=area, assigns=assigns)
                 current.paragraph_of = owner  # type: ignore[attr-defined]
                 items.append(current)
                 continue
@@ -239,8 +292,20 @@ def skeleton(folded: str) -> str:
     diacritics sit: "Théng tin" for "Thông tin"), rarely consonants."""
     s = _SO.sub("so", folded)
     s = re.sub(r"[^a-z ]", "", s)
-    s = re.sub(r"[aeiouy]", "", s)
+    # Vietnamese has no "j": it is the scan's "ị" ("Thj ủy", "djnh"), a vowel.
+    s = re.sub(r"[aeiouyj]", "", s)
     return " ".join(s.split())
+
+
+# A digit inside a word, or at the end of a longer one, is a vowel the scan misread
+# ("Ti6n" for "Tiên", "ph6" for "phố"); folding would split the word there ("ti 6 n") and
+# lose its consonant skeleton. "S6" (Sở) is left to the skeleton's own reading.
+_GLUED_DIGIT = re.compile(r"(?<=[^\W\d_])\d(?=[^\W\d_])|(?<=[^\W\d_]{2})\d\b")
+
+
+def unit_fold(text: str) -> str:
+    """Folded text for finding unit names in: misread vowels dropped, not split apart."""
+    return dl.fold(_GLUED_DIGIT.sub("", text))
 
 
 class UnitFinder:
@@ -296,7 +361,7 @@ def find_deadline(folded: str) -> str | None:
             continue
         groups = list(m.groups())
         if template.startswith("quý"):
-            r = _roman(groups[0]) if not groups[0].isdigit() else \
+            r = _roman(groups[0].replace("y", "v")) if not groups[0].isdigit() else \
                 {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(groups[0])
             if not r:
                 continue
@@ -313,52 +378,119 @@ def find_deadline(folded: str) -> str | None:
 # ------------------------------------------------------------------- the document
 
 
+_NUMBER = re.compile(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*"
+                     r"(?:[-/ ]|i(?=tu|ub))\s*([a-z]{2,6})\b")
+# "ngày 18 tháng 7 năm 2022", read as "ngdylB thdng 7 ndm2022": the day's digits come back
+# from the letters the scan makes of them.
+_DATE = re.compile(r"\bng[a-z]{0,2}y\s*([0-9lbiosz]{1,2})\s+thang\s*(\d{1,2})\s*nam\s*"
+                   r"((?:19|20)\d\d)")
+_DAY_DIGITS = str.maketrans({"l": "1", "i": "1", "b": "8", "o": "0", "s": "5", "z": "2"})
+# A digital signature stamp ("Văn phòng Thành ủy ... 28.10.2021 18:41:53 +07:00") sits above
+# the header and names the office that signed, not the issuer.
+_STAMP = re.compile(r"\d\d:\d\d(?::\d\d)?|\+\s*0?7\s*:?\s*00")
+
+
+def _number(lines: list[str]) -> str | None:
+    m = _NUMBER.search(" ".join(dl.fold(ln) for ln in lines))
+    if not m:
+        return None
+    if m.group(3) == "tu" or m.group(2) == "nq":
+        return f"{m.group(1)}-{m.group(2).upper()}/{m.group(3).upper()}"  # party documents
+    return f"{m.group(1)}/{m.group(2).upper()}-{m.group(3).upper()}"
+
+
+def _date(lines: list[str]) -> dt.date | None:
+    m = _DATE.search(" ".join(dl.fold(ln) for ln in lines))
+    if not m:
+        return None
+    day = m.group(1).translate(_DAY_DIGITS)
+    try:
+        return dt.date(int(m.group(3)), int(m.group(2)), int(day))
+    except ValueError:
+        return None
+
+
+def _header_unit(line: str, finder: UnitFinder, registry: Registry) -> str | None:
+    """The unit a line of the top-left block names, its scan damage allowed for."""
+    from difflib import SequenceMatcher
+
+    f = unit_fold(line)
+    # The scan often keeps only the second line of the issuer ("THÀNH PHỐ HẢI PHÒNG").
+    for candidate in (f, f"uy ban nhan dan {f}", f"ubnd {f}"):
+        found = finder.find(candidate)
+        if found:
+            return found[0][2]
+    # "Till U BIM SON" is "THỊ ỦY BỈM SƠN": the whole line against every name, closely.
+    letters = re.sub(r"[^a-z]", "", f)
+    best, best_ratio = None, 0.8
+    for key in sorted(registry.folded):
+        plain = re.sub(r"[^a-z]", "", key)
+        if len(plain) < 10 or abs(len(plain) - len(letters)) > 3:
+            continue
+        ratio = SequenceMatcher(None, letters, plain).ratio()
+        code = registry.resolve(key, None)
+        if ratio > best_ratio and isinstance(code, str):
+            best, best_ratio = code, ratio
+    return best
+
+
+def _issuer(lines: list[str], title_at: int | None, text: str, registry: Registry) -> str | None:
+    """The issuer: the lowest unit of the top-left block (the body under its superior,
+    "ĐẢNG BỘ TỈNH THANH HÓA / THỊ ỦY BỈM SƠN"), narrowed by a "CỦA BAN THƯỜNG VỤ ..." line
+    under the title; without a header, the unit the closing "Trên đây là Kế hoạch ... của
+    UBND thành phố Hà Tiên" names."""
+    finder = UnitFinder(registry, None)
+    block = lines[:title_at if title_at is not None else 6]
+    stamp = max((i for i, ln in enumerate(block[:8]) if _STAMP.search(ln)), default=-1)
+    issuer = None
+    for ln in block[stamp + 1:]:
+        f = dl.fold(ln)
+        if _NUMBER.search(f) or _DATE.search(f):
+            break  # the block ends at the number and date line
+        if not (_mostly_upper(ln) or re.match(r"^\W*[A-ZĐ]{2,}\s+[A-ZĐ]{2,}", ln)):
+            continue  # the header is in capitals; running text is not a header
+        issuer = _header_unit(ln, finder, registry) or issuer
+    if issuer and title_at is not None:
+        province = registry.province_of(issuer)
+        for ln in lines[title_at + 1:title_at + 3]:
+            f = dl.fold(ln)
+            if f.startswith("cua "):
+                named = UnitFinder(registry, province).find(unit_fold(ln))
+                if named:
+                    return named[0][2]
+    if issuer:
+        return issuer
+    folded = unit_fold(text)
+    # "Trên đây là", read as "Tr6n dAy li".
+    m = re.search(r"\btr[a-z]?n d[a-z]{1,2}y l[a-z]\b", folded)
+    if m:
+        # The sentence up to its request ("đề nghị các cơ quan ..."), where others are named.
+        closing = re.split(r"\bd[a-z]? nghi\b", folded[m.end():m.end() + 300])[0]
+        named = finder.find(closing)
+        if named:
+            return named[0][2]
+    return None
+
+
 def _meta(text: str, registry: Registry) -> tuple[str | None, dt.date | None, str | None,
                                                   str | None]:
     """(number, date, issuer code, title) from the document's first lines."""
     head_lines = [ln.strip() for ln in text.splitlines()[:40] if ln.strip()]
-    folded_head = " ".join(dl.fold(ln) for ln in head_lines[:12])
-    number = None
+    title_at = next((i for i, ln in enumerate(head_lines) if _TITLE_WORD.fullmatch(dl.fold(ln))),
+                    None)
     # Only the lines above the title: the "Căn cứ" lines cite other documents' numbers.
-    # The scan reads the slash of "KH/TU" as an "I".
-    title_at = next((i for i, ln in enumerate(head_lines) if _TITLE_WORD.fullmatch(dl.fold(ln))), 5)
-    top = " ".join(dl.fold(ln) for ln in head_lines[:min(title_at, 5)])
-    m = re.search(r"\bs\s*[o6]?\s*[:.]?\s*(\d{1,4})\s*[-/ ]*\s*(kh|nq|qd|ct|tb)\s*(?:[-/ ]|i(?=tu|ub))\s*([a-z]{2,6})\b",
-                  top)
-    if m:
-        number = f"{m.group(1)}/{m.group(2).upper()}-{m.group(3).upper()}"
-        if m.group(3) == "tu" or m.group(2) == "nq":
-            number = f"{m.group(1)}-{m.group(2).upper()}/{m.group(3).upper()}"
-    issued = None
-    m = re.search(r"ngay\s*(\d{1,2})\s*thang\s*(\d{1,2})\s*nam\s*((?:19|20)\d\d)", folded_head)
-    if m:
-        try:
-            issued = dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
-        except ValueError:
-            issued = None
-    issuer = None
-    finder = UnitFinder(registry, None)
-    for ln in head_lines[:6]:
-        f = dl.fold(ln)
-        # The scan often keeps only the second line of the issuer ("THÀNH PHỐ HẢI PHÒNG").
-        for candidate in (f, f"uy ban nhan dan {f}", f"ubnd {f}"):
-            found = finder.find(candidate)
-            if found:
-                issuer = found[0][2]
-                break
-        if issuer:
-            break
+    number = _number(head_lines[:title_at if title_at is not None else 5])
+    issued = _date(head_lines[:12])
+    issuer = _issuer(head_lines, title_at, text, registry)
     title = None
-    for i, ln in enumerate(head_lines):
-        if _TITLE_WORD.fullmatch(dl.fold(ln)):
-            parts = []
-            for nxt in head_lines[i + 1:i + 4]:
-                f = dl.fold(nxt)
-                if f.startswith(("can c", "thuc hien", "-")) or len(parts) >= 2:
-                    break
-                parts.append(nxt)
-            title = " ".join([ln.capitalize(), *parts]) if parts else None
-            break
+    if title_at is not None:
+        parts = []
+        for nxt in head_lines[title_at + 1:title_at + 4]:
+            f = dl.fold(nxt)
+            if f.startswith(("can c", "thuc hien", "-")) or len(parts) >= 2:
+                break
+            parts.append(nxt)
+        title = " ".join([head_lines[title_at].capitalize(), *parts]) if parts else None
     return number, issued, issuer, title
 
 
@@ -394,11 +526,13 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
     finder = UnitFinder(registry, province)
     heading_unit: dict[str, tuple[str, str]] = {}
     heading_deadline: dict[str, str] = {}
+    task_items: list[Item] = []
+    overall: UnitRef | None = None
     for item in items:
         folded = dl.fold(item.text)
         if item.children and item.level > 1:
             # "1. Sở Thông tin và Truyền thông" over its lettered duties or bullets.
-            named = finder.find(dl.fold(item.head))
+            named = finder.find(unit_fold(item.head))
             if named and named[0][0] <= 3:
                 heading_unit[item.section] = (named[0][1], named[0][2])
             found_deadline = find_deadline(dl.fold(item.text))
@@ -409,9 +543,9 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
         if area_has(item.area, TARGET_SECTIONS) and PERCENT.search(folded):
             _target(plan, item, folded)
             continue
-        if not area_has(item.area, TASK_SECTIONS):
+        if not item.assigns:
             continue
-        lead, coordinators = _units(finder, folded)
+        lead, coordinators = _units(finder, unit_fold(item.text))
         parents_up = [item.section] if item.level == 4 else []
         parents_up += [item.section.rsplit(".", k)[0] for k in (1, 2) if "." in item.section]
         for parent in parents_up:
@@ -424,8 +558,33 @@ def draft_from_string(text: str, code: str, registry: Registry, *, issuer: str |
         plan.tasks.append(DraftTask(
             code=_code("NV", item.section, plan), section=item.section, title=item.text,
             lead=lead, coordinators=coordinators, deadline=deadline, category=category))
+        task_items.append(item)
+        if not overall and area_has(item.area, ("to chuc thuc hien",)):
+            overall = _overall_lead(finder, item)
+    if overall:
+        # The organisation part gives the plan's tasks to one unit ("UBND thị xã căn cứ mục
+        # tiêu, nhiệm vụ, giải pháp được giao trong Kế hoạch này..."): it leads every task
+        # of the other parts that names no lead of its own.
+        for task, item in zip(plan.tasks, task_items):
+            if not task.lead and not area_has(item.area, ("to chuc thuc hien",)):
+                task.lead = [UnitRef(overall.text, overall.code)]
     plan.resolve(registry)
     return plan
+
+
+_GIVEN_THE_PLAN = re.compile(r"\bgiai phap\b.{0,40}\bke hoach\b")
+
+
+def _overall_lead(finder: UnitFinder, item: Item) -> UnitRef | None:
+    """The unit an organisation item opens with, when it is given the plan's tasks and
+    solutions as a whole (not those of one sector: "giải pháp ... của ngành y tế")."""
+    folded = unit_fold(item.text)
+    if not _GIVEN_THE_PLAN.search(folded[:200]):
+        return None
+    named = finder.find(folded)
+    if not named or named[0][0] > 3:
+        return None
+    return UnitRef(named[0][1], named[0][2])
 
 
 def _units(finder: UnitFinder, folded: str) -> tuple[list[UnitRef], list[UnitRef]]:

@@ -81,6 +81,20 @@ def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputE
             out.append(InputError(label, line, "field.missing", field=fieldname))
         elif err["type"] == "extra_forbidden":
             out.append(InputError(label, line, "field.extra", field=fieldname))
+        elif err["type"] in ("string_too_long", "too_long"):
+            limit = (err.get("ctx") or {}).get("max_length", "?")
+            key = "field.too_long" if err["type"] == "string_too_long" else "field.too_many"
+            out.append(InputError(label, line, key, field=fieldname, limit=limit))
+        elif err["type"] == "date_range":
+            ctx = err.get("ctx") or {}
+            out.append(InputError(label, line, "field.date_range", field=fieldname,
+                                  first=ctx.get("first"), last=ctx.get("last")))
+        elif err["type"] == "plan_code":
+            out.append(InputError(label, line, "field.plan_code", field=fieldname,
+                                  chars=(err.get("ctx") or {}).get("chars", "?")))
+        elif err["type"] == "control_char":
+            out.append(InputError(label, line, "field.control_char", field=fieldname,
+                                  code=(err.get("ctx") or {}).get("code", "?")))
         else:
             vi, en = type_phrase(err["type"], err["msg"])
             out.append(InputError(label, line, "field.type", field=fieldname, expected=vi,
@@ -177,6 +191,7 @@ def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
         cat.errors.append(InputError(file or entry.origin, int(line) if line.isdigit() else None,
                                      "field.ambiguous_alias", alias=key, units=", ".join(codes)))
 
+    parent_lines: dict[str, tuple[str, int | None]] = {}
     for label, data, parsed in unit_docs:
         for i, spec in enumerate(parsed.units):
             refs = {}
@@ -198,6 +213,8 @@ def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
             }
             row["content_hash"] = content_hash(row)
             cat.units.append(row)
+            parent_lines[spec.code] = (label, _field_line(data, "units", i, "parent"))
+    _refuse_parent_cycles(cat, known_units, parent_lines)
     _refuse_member_cycles(cat, unit_docs)
     return index
 
@@ -244,6 +261,26 @@ def _refuse_member_cycles(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFil
 
     for code in members:
         walk(code, [code])
+
+
+def _refuse_parent_cycles(cat: Catalog, known_units: list[dict[str, Any]],
+                          where: dict[str, tuple[str, int | None]]) -> None:
+    """A unit may not be its own ancestor: escalation walks up the parents and would loop."""
+    parent = {r["code"]: r.get("parent_code") for r in known_units}
+    parent.update({r["code"]: r["parent_code"] for r in cat.units})
+    reported: set[str] = set()
+    for code in where:
+        seen = [code]
+        node = parent.get(code)
+        while node is not None and node not in seen and len(seen) <= len(parent):
+            seen.append(node)
+            node = parent.get(node)
+        if node != code or code in reported:
+            continue
+        reported.update(seen)
+        label, line = where[code]
+        cat.errors.append(InputError(label, line, "field.parent_cycle",
+                                     cycle=" → ".join([*seen, code])))
 
 
 def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, label: str,

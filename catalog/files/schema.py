@@ -2,23 +2,86 @@
 
 Unknown fields are refused (a typo must not vanish silently). Unit references are
 codes, names or aliases; they are resolved by the loader, not here.
+
+Limits (a catalog beyond them is a mistake or an attack, and would make every view slow):
+a file at most MAX_FILE_BYTES; a title MAX_TITLE characters; a unit name, short name or
+alias MAX_NAME; a note and any other text MAX_TEXT; at most MAX_TASKS tasks and as many
+targets per plan, MAX_UNITS units per registry file.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints,
+                      field_validator)
+from pydantic_core import PydanticCustomError
+
+from dondoc.catalog.safety import PLAN_CODE_CHARS, first_control, plan_code_ok
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_TITLE = 1000
+MAX_NAME = 300
+MAX_TEXT = 5000
+MAX_TASKS = 5000
+MAX_UNITS = 20000
 
 Code = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]*$", max_length=64)]
 Text = Annotated[str, StringConstraints(min_length=1)]
-UnitRef = Annotated[str, StringConstraints(min_length=1)]
+
+
+def _plan_code(value: str) -> str:
+    if not plan_code_ok(value):
+        # The code names report files: a '/' or '..' would write elsewhere.
+        raise PydanticCustomError("plan_code", "bad plan code", {"chars": PLAN_CODE_CHARS})
+    return value
+
+
+PlanCode = Annotated[str, AfterValidator(_plan_code)]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
+UnitRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Category = Literal["task", "report", "review", "project"]
+
+
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
+
+def _check_text(value: Any) -> None:
+    if isinstance(value, dt.date):
+        # Plans live in this span (as deadline phrases do); beyond it, date arithmetic
+        # (a first occurrence 30 days after issue, a 400-day calendar window) overflows.
+        if not EARLIEST <= value <= LATEST:
+            raise PydanticCustomError("date_range", "date out of range",
+                                      {"first": EARLIEST.isoformat(), "last": LATEST.isoformat()})
+    elif isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise PydanticCustomError("string_too_long", "too long",
+                                      {"max_length": MAX_TEXT})
+        bad = first_control(value)
+        if bad is not None:
+            # A title holding ESC ] 0; or ESC [ 2J would rewrite the terminal of whoever lists it.
+            raise PydanticCustomError("control_char", "control character U+{code}",
+                                      {"code": f"{ord(bad):04X}"})
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        _check_text(value)
+        return value
 
 
 class PolicySpec(_Strict):
@@ -33,12 +96,12 @@ class PolicySpec(_Strict):
 
 class UnitSpec(_Strict):
     code: Code
-    name: Text
-    short_name: str | None = None
+    name: Name
+    short_name: Name | None = None
     kind: str | None = None
     parent: UnitRef | None = None
     province: str | None = None
-    aliases: list[Text] = []
+    aliases: list[Name] = []
     valid_from: dt.date | None = None
     valid_to: dt.date | None = None
     successor: UnitRef | None = None
@@ -48,12 +111,12 @@ class UnitSpec(_Strict):
 
 
 class UnitsFile(_Strict):
-    units: list[UnitSpec]
+    units: Annotated[list[UnitSpec], Field(max_length=MAX_UNITS)]
 
 
 class PlanSpec(_Strict):
-    code: Code
-    title: Text
+    code: PlanCode
+    title: Title
     number: str | None = None
     kind: str | None = None
     issuer: UnitRef
@@ -69,7 +132,7 @@ class PlanSpec(_Strict):
 class TaskSpec(_Strict):
     code: Code
     section: str | None = None
-    title: Text
+    title: Title
     category: Category = "task"
     # One lead, or a list of joint leads (đồng chủ trì).
     lead: UnitRef | list[UnitRef] | None = None
@@ -77,7 +140,7 @@ class TaskSpec(_Strict):
     deadline: Text | None = None
     deadline_inferred: bool = False
     deliverable: str | None = None
-    budget_vnd: Annotated[int, Field(ge=0)] | None = None
+    budget_vnd: Annotated[int, Field(ge=0, le=2**63 - 1)] | None = None  # a BIGINT
     funding: str | None = None
     stage: Literal["new", "continuing"] | None = None
     status: Literal["open", "done"] = "open"
@@ -100,5 +163,5 @@ class TargetSpec(_Strict):
 
 class PlanFile(_Strict):
     plan: PlanSpec
-    tasks: list[TaskSpec] = []
-    targets: list[TargetSpec] = []
+    tasks: Annotated[list[TaskSpec], Field(max_length=MAX_TASKS)] = []
+    targets: Annotated[list[TargetSpec], Field(max_length=MAX_TASKS)] = []

@@ -53,7 +53,13 @@ _LineLoader.add_constructor("tag:yaml.org,2002:str", _LineLoader.construct_nfc_s
 def read_yaml(path: Path, label: str | None = None) -> Any:
     """Parse one file; raise InputError naming file and line for unreadable input."""
     label = label or str(path)
+    from dondoc.catalog.files.schema import MAX_FILE_BYTES
+
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise InputError(label, None, "file.too_big", size=size // (1024 * 1024),
+                             limit=MAX_FILE_BYTES // (1024 * 1024))
         raw = path.read_bytes()
     except FileNotFoundError:
         raise InputError(label, None, "file.missing") from None

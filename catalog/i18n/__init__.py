@@ -8,7 +8,6 @@ on the first lookup in its language.
 
 from __future__ import annotations
 
-import os
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,8 @@ def normalize_lang(value: str) -> str:
 def lang() -> str:
     global _lang
     if _lang is None:
-        _lang = normalize_lang(os.environ.get("DONDOC_LANG", "vi") or "vi")
+        from dondoc.catalog.settings import settings
+        _lang = settings().lang
     return _lang
 
 

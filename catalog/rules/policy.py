@@ -36,13 +36,14 @@ its own day ("trước ngày 15/12 hằng năm") says otherwise: its day stands 
 from __future__ import annotations
 
 import bisect
-import calendar as _calendar
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Mapping, Protocol
 
 from dondoc.catalog.rules.deadline import recurrence_dates
+from dondoc.catalog.rules.periods import occurrence_window
+from dondoc.catalog.rules.status import (DUE_SOON, OVERDUE, due_soon_limit, is_done,
+                                         occurrence_status)
 
 DEFAULT_BEFORE: tuple[int, ...] = (10, 5, 2, 0)
 DEFAULT_OVERDUE_EVERY = 5
@@ -166,9 +167,12 @@ class WorkdayIndex:
 # ------------------------------------------------------------------------ facts and results
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a sweep builds one per task that matters, and a frozen init costs ~8x.
+@dataclass(slots=True)
 class TaskFacts:
-    """What the policy needs to know about one task."""
+    """One task as the rules see it, dates typed: what the policy needs, and whom and what
+    a reminder names. (The store's read record for screens and JSON is
+    dondoc.catalog.store.records.TaskRecord, dates as ISO text.)"""
 
     id: int
     kind: str  # the deadline kind: date, month, ..., recurring, ongoing
@@ -181,6 +185,11 @@ class TaskFacts:
     rrule_start: dt.date | None = None
     rrule_until: dt.date | None = None
     policy: Policy = DEFAULT_POLICY
+    plan: str = ""
+    code: str = ""
+    due: dt.date | None = None  # nominal (before working-day shifts and extensions)
+    lead: str | None = None  # unit codes
+    coordinators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +226,7 @@ def is_live(task: TaskFacts, as_of: dt.date) -> bool:
     """Done, withdrawn and snoozed tasks get no reminders."""
     if task.state == "withdrawn" or task.kind == "ongoing":
         return False
-    if task.state == "done" and (task.completed_on is None or task.completed_on <= as_of):
+    if is_done(task.state, task.completed_on, as_of):
         return False
     return not (task.snoozed_until is not None and task.snoozed_until >= as_of)
 
@@ -225,33 +234,11 @@ def is_live(task: TaskFacts, as_of: dt.date) -> bool:
 # ------------------------------------------------------------------------ Decree 09
 
 
-@lru_cache(maxsize=256)
-def _period_months(rrule: str) -> int | None:
-    """The reporting period of a periodic RRULE in months (None: not a periodic report)."""
-    parts = dict(p.split("=", 1) for p in rrule.upper().split(";") if "=" in p)
-    freq = parts.get("FREQ")
-    if freq == "MONTHLY":
-        return 1
-    if freq == "YEARLY":
-        count = len(parts.get("BYMONTH", "12").split(","))
-        return 12 // count if count and 12 % count == 0 else 12
-    return None
-
-
 def decree09_window(task: TaskFacts, occurrence: dt.date) -> tuple[dt.date, dt.date] | None:
     """The data window of a periodic report's occurrence, or None where Decree 09 is silent."""
     if task.category != "report" or task.kind != "recurring" or not task.rrule:
         return None
-    if occurrence.day != _calendar.monthrange(occurrence.year, occurrence.month)[1]:
-        return None  # the plan names its own day
-    months = _period_months(task.rrule)
-    if months is None:
-        return None
-    year, month = occurrence.year, occurrence.month - months
-    while month < 1:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 15), dt.date(occurrence.year, occurrence.month, 14)
+    return occurrence_window(task.rrule, occurrence)
 
 
 # ------------------------------------------------------------------------ the rules
@@ -345,12 +332,13 @@ def standing(task: TaskFacts, as_of: dt.date, cal: Calendar,
     if not is_live(task, as_of):
         return []
     out = []
-    soon = cal.add_working_days(as_of, task.policy.due_soon_window)
+    soon = due_soon_limit(cal, as_of, task.policy.due_soon_window)
     for occurrence, _due, eff in occurrences(task, as_of, cal, answered):
-        if eff < as_of:
-            out.append(Standing("overdue", occurrence, eff, cal.working_days_between(eff, as_of)))
-        elif eff <= soon:
-            out.append(Standing("due_soon", occurrence, eff, cal.working_days_between(as_of, eff)))
+        status = occurrence_status(eff, as_of, soon)
+        if status == OVERDUE:
+            out.append(Standing(status, occurrence, eff, cal.working_days_between(eff, as_of)))
+        elif status == DUE_SOON:
+            out.append(Standing(status, occurrence, eff, cal.working_days_between(as_of, eff)))
     return out
 
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
-from sqlalchemy.engine import Connection
 
 LEAD, COORDINATOR = "lead", "coordinator"
 SUPERVISOR, PLAN_COORDINATOR = "supervisor", "plan_coordinator"
@@ -139,13 +138,3 @@ def _escalation(lead: str | None, plan_coordinator: str | None,
             seen.add(code)
             out.append(Recipient(code, role))
     return out
-
-
-def load_directory(conn: Connection, as_of: dt.date) -> Directory:
-    rows = conn.exec_driver_sql(
-        "select code, name, short_name, parent_code, valid_to, successor_code from unit")
-    return Directory((UnitInfo(r[0], r[1], r[2], r[3], _d(r[4]), r[5]) for r in rows), as_of)
-
-
-def plan_coordinators(conn: Connection) -> Mapping[str, str | None]:
-    return dict(conn.exec_driver_sql("select code, coordinator_code from plan").all())

@@ -14,17 +14,18 @@ terminal UI and the command line (`dondoc report submit`) share them.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session, col, select
 
 from dondoc.catalog.i18n import DondocError
-from dondoc.catalog.store.models import AuditEntry, Extension, ProgressReport, Task, utcnow
-from dondoc.catalog.settings import today
+from dondoc.catalog.store.dialect import mark
+from dondoc.catalog.store.models import (AuditEntry, Extension, ProgressReport, TargetActual, Task,
+                                         utcnow)
+from dondoc.catalog.settings import default_actor, today
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 
 DONE = "task.done"
@@ -51,18 +52,6 @@ class ActionResult:
     undone_action: str | None = None  # for an undo: which action it reversed
 
 
-def default_actor() -> str:
-    """Who acts: DONDOC_ACTOR, else the login name."""
-    from dondoc.catalog.settings import settings
-    actor = settings().actor
-    if actor:
-        return actor
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # no passwd entry in some containers
-        return "unknown"
-
-
 @contextmanager
 def _session(db: Engine | Session) -> Iterator[Session]:
     if isinstance(db, Session):
@@ -82,7 +71,24 @@ def _snapshot(task: Task, fields: set[str]) -> dict[str, Any]:
     return {name: _json(getattr(task, name)) for name in sorted(fields)}
 
 
+def _write_lock(session: Session) -> None:
+    """Take the database's write lock before reading what the audit will call "before".
+
+    SQLite ignores SELECT ... FOR UPDATE and starts a transaction only at the first write,
+    so two writers could both read progress 50 and both record before=50. BEGIN IMMEDIATE
+    makes the second wait (busy timeout) until the first commits; PostgreSQL's row lock
+    already does the same.
+    """
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return
+    raw = conn.connection.dbapi_connection
+    if raw is not None and not raw.in_transaction:
+        raw.execute("BEGIN IMMEDIATE")
+
+
 def _load(session: Session, task_id: int) -> Task:
+    _write_lock(session)
     task = session.exec(select(Task).where(Task.id == task_id).with_for_update()).first()
     if task is None:
         raise DondocError("action.no_task", ref=str(task_id))
@@ -258,6 +264,7 @@ def _field_value(name: str, value: Any) -> Any:
 def undo_last(db: Engine | Session, *, actor: str | None = None) -> ActionResult:
     """Reverse the newest action (by `actor` when given) and record the undo."""
     with _session(db) as session:
+        _write_lock(session)
         entry = last_undoable(session, actor)
         if entry is None:
             raise DondocError("action.nothing_to_undo")
@@ -306,3 +313,35 @@ def _undo_assign(session: Session, entry: AuditEntry, task: Task,
     session.add(undo)
     session.flush()
     return _result(undo, task, undone=entry.action)
+
+
+# ------------------------------------------------------------------------------ lookups and figures
+
+_LIVE = {"task": ("task", "state <> 'withdrawn'"), "target": ("target", "withdrawn_on is null")}
+
+
+def find_live(conn: Connection, what: str, code: str, plan: str | None = None) -> list[tuple[Any, ...]]:
+    """(id, plan code, code) of each live task or target (what) with this code."""
+    table, live = _LIVE[what]
+    m = mark(conn)
+    sql = f"select id, plan_code, code from {table} where code = {m} and {live}"
+    args: tuple[Any, ...] = (code,)
+    if plan:
+        sql += f" and plan_code = {m}"
+        args += (plan,)
+    return [tuple(r) for r in conn.exec_driver_sql(sql, args).all()]
+
+
+def record_target_actual(conn: Connection, target_id: int, plan: str, code: str, year: int,
+                         number: float | None, value: str, note: str | None,
+                         unit_code: str | None) -> None:
+    """A target's actual figure for a year (a number, else the text as given), audited."""
+    now = utcnow()
+    conn.execute(TargetActual.__table__.insert().values(
+        target_id=target_id, year=year, value=number,
+        value_text=None if number is not None else value,
+        unit_code=unit_code, reported_at=now, note=note))
+    conn.execute(AuditEntry.__table__.insert().values(
+        at=now, actor=None, action="target.actual", entity="target",
+        entity_key=f"{plan}/{code}", before=None,
+        after={"year": year, "value": value, "unit": unit_code}, undone=False))

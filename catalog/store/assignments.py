@@ -294,7 +294,7 @@ def assign(db: Engine | Session, plan: str, task: str, leads: list[str],
     The catalog's own assignments are kept; leads may be given only where the document
     names none. Audited with the app's rows before and after; `undo_last` reverses it.
     """
-    from dondoc.catalog.store.actions import default_actor
+    from dondoc.catalog.settings import default_actor
 
     actor = actor or default_actor()
     note = (note or "").strip() or None

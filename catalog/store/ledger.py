@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
 import socket
+import time
 import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 
+from dondoc.catalog.safety import scrub_urls
 from dondoc.catalog.store.models import Delivery, Task
 
 T = Delivery.__table__
@@ -97,6 +101,41 @@ def _aware(value: Any) -> dt.datetime | None:
     return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
 
 
+# ------------------------------------------------------------------------ busy database
+
+
+class LedgerBusy(Exception):
+    """The ledger stayed locked by another writer past the retry budget."""
+
+
+def _busy(exc: OperationalError) -> bool:
+    text = str(getattr(exc, "orig", exc)).lower()
+    return any(w in text for w in ("database is locked", "database is busy", "deadlock detected",
+                                   "could not serialize", "lock timeout"))
+
+
+def retrying(engine: Engine, work, budget: float | None = None):  # type: ignore[no-untyped-def]
+    """work(conn) in one transaction, run again with backoff while the database is locked.
+
+    SQLite's busy timeout bounds one wait; a long write (a catalog load, a backup) can
+    outlast it. Each try is a whole transaction, so a retry never half-applies anything.
+    """
+    budget = _env_float("DONDOC_LOCK_RETRY_S", 120.0) if budget is None else budget
+    end = time.monotonic() + budget
+    delay = 0.05
+    while True:
+        try:
+            with engine.begin() as conn:
+                return work(conn)
+        except OperationalError as exc:
+            if not _busy(exc):
+                raise
+            if time.monotonic() + delay > end:
+                raise LedgerBusy(str(getattr(exc, "orig", exc)).splitlines()[0]) from None
+            time.sleep(delay * (0.5 + random.random()))
+            delay = min(delay * 2, 2.0)
+
+
 # ------------------------------------------------------------------------ reading
 
 
@@ -164,7 +203,6 @@ def claim(engine: Engine, wants: list[Want], sender: str, settings: Settings,
         return []
     now = now or utcnow()
     stale = now - dt.timedelta(seconds=settings.claim_timeout)
-    claims: list[Claim] = []
     subjects = subjects or {}
     rows = [{"key": w.key, "task_id": w.task_id, "unit_code": w.unit, "occurrence": w.occurrence,
              "rule": w.rule, "channel": w.channel, "status": PENDING, "attempts": 1,
@@ -172,26 +210,31 @@ def claim(engine: Engine, wants: list[Want], sender: str, settings: Settings,
              "subject": subjects.get(w.key)} for w in wants]
     stmt = (_insert(engine).on_conflict_do_nothing(index_elements=["key"])
             .returning(T.c.id, T.c.key))
-    with engine.begin() as conn:
-        for r in conn.execute(stmt, rows):
-            claims.append(Claim(r[0], r[1], 1, None))
-        got = {c.key for c in claims}
-        rest = [w.key for w in wants if w.key not in got]
-        for i in range(0, len(rest), 500):
-            chunk = rest[i:i + 500]
-            again = (
-                update(T)
-                .where(T.c.key.in_(chunk))
-                .where(or_(
-                    and_(T.c.status == RETRY,
-                         or_(T.c.next_attempt_at.is_(None), T.c.next_attempt_at <= now)),
-                    and_(T.c.status == PENDING,
-                         or_(T.c.claimed_at.is_(None), T.c.claimed_at < stale))))
-                .values(status=PENDING, claimed_by=sender, claimed_at=now,
-                        attempts=T.c.attempts + 1)
-                .returning(T.c.id, T.c.key, T.c.attempts, T.c.outcome))
-            for r in conn.execute(again):
-                claims.append(Claim(r[0], r[1], r[2], r[3]))
+    return retrying(engine, lambda conn: _claim(conn, wants, stmt, rows, sender, now, stale))
+
+
+def _claim(conn: Connection, wants: list[Want], stmt: Any, rows: list[dict[str, Any]],
+           sender: str, now: dt.datetime, stale: dt.datetime) -> list[Claim]:
+    claims: list[Claim] = []
+    for r in conn.execute(stmt, rows):
+        claims.append(Claim(r[0], r[1], 1, None))
+    got = {c.key for c in claims}
+    rest = [w.key for w in wants if w.key not in got]
+    for i in range(0, len(rest), 500):
+        chunk = rest[i:i + 500]
+        again = (
+            update(T)
+            .where(T.c.key.in_(chunk))
+            .where(or_(
+                and_(T.c.status == RETRY,
+                     or_(T.c.next_attempt_at.is_(None), T.c.next_attempt_at <= now)),
+                and_(T.c.status == PENDING,
+                     or_(T.c.claimed_at.is_(None), T.c.claimed_at < stale))))
+            .values(status=PENDING, claimed_by=sender, claimed_at=now,
+                    attempts=T.c.attempts + 1)
+            .returning(T.c.id, T.c.key, T.c.attempts, T.c.outcome))
+        for r in conn.execute(again):
+            claims.append(Claim(r[0], r[1], r[2], r[3]))
     return claims
 
 
@@ -223,7 +266,9 @@ def mark(engine: Engine, outcomes: list[Outcome], sender: str, settings: Setting
     result: dict[str, str] = {}
     params = []
     for o in outcomes:
-        entry = {"at": now.isoformat(timespec="seconds"), "ok": o.ok, "error": o.error,
+        # The sender masks its errors; a URL that slipped through still loses its path here.
+        error = None if o.ok else scrub_urls(o.error)
+        entry = {"at": now.isoformat(timespec="seconds"), "ok": o.ok, "error": error,
                  "ms": o.ms, "attempt": o.claim.attempts}
         if o.ok:
             status, nxt = SENT, None
@@ -234,7 +279,7 @@ def mark(engine: Engine, outcomes: list[Outcome], sender: str, settings: Setting
         result[o.claim.key] = status
         params.append({"b_id": o.claim.id, "b_sender": sender, "b_status": status,
                        "b_sent": now if o.ok else None, "b_next": nxt,
-                       "b_error": None if o.ok else o.error,
+                       "b_error": error,
                        "b_outcome": _history(o.claim.outcome, entry, o.endpoint),
                        "b_subject": o.subject})
     stmt = (update(T)
@@ -244,21 +289,55 @@ def mark(engine: Engine, outcomes: list[Outcome], sender: str, settings: Setting
             .values(status=bindparam("b_status"), sent_at=bindparam("b_sent"),
                     next_attempt_at=bindparam("b_next"), error=bindparam("b_error"),
                     outcome=bindparam("b_outcome"), subject=bindparam("b_subject")))
-    with engine.begin() as conn:
-        conn.execute(stmt, params)
+    retrying(engine, lambda conn: conn.execute(stmt, params))
     return result
+
+
+def release(engine: Engine, claims: Iterable[Claim], sender: str) -> int:
+    """Give back claims whose send did not happen or failed: claimable again at once, and
+    the attempt not counted. Best effort: called on the way out, the database may be busy."""
+    ids = [c.id for c in claims]
+    if not ids:
+        return 0
+
+    def work(conn: Connection) -> int:
+        n = 0
+        for i in range(0, len(ids), 500):
+            n += conn.execute(
+                update(T).where(T.c.id.in_(ids[i:i + 500])).where(T.c.status == PENDING)
+                .where(T.c.claimed_by == sender)
+                .values(claimed_by=None, claimed_at=None, attempts=T.c.attempts - 1)).rowcount
+        return n
+
+    return retrying(engine, work, budget=_env_float("DONDOC_RELEASE_RETRY_S", 10.0))
 
 
 def supersede(engine: Engine, keys: Iterable[str]) -> int:
     """Retire retries whose rule is no longer current: a later message carries the news."""
     keys = list(keys)
-    n = 0
-    with engine.begin() as conn:
+
+    def work(conn: Connection) -> int:
+        n = 0
         for i in range(0, len(keys), 500):
             n += conn.execute(update(T).where(T.c.key.in_(keys[i:i + 500]))
                               .where(T.c.status == RETRY)
                               .values(status=SUPERSEDED, next_attempt_at=None)).rowcount
-    return n
+        return n
+
+    return retrying(engine, work)
+
+
+def retry_failed(engine: Engine, plan: str | None = None) -> int:
+    """Give reminders that were given up (failed) a fresh set of attempts, due now."""
+
+    def work(conn: Connection) -> int:
+        stmt = (update(T).where(T.c.status == FAILED)
+                .values(status=RETRY, attempts=0, next_attempt_at=None, claimed_by=None))
+        if plan:
+            stmt = stmt.where(T.c.task_id.in_(select(TASK.c.id).where(TASK.c.plan_code == plan)))
+        return conn.execute(stmt).rowcount
+
+    return retrying(engine, work)
 
 
 # ------------------------------------------------------------------------ listing
@@ -284,7 +363,7 @@ def rows(engine: Engine, failed_only: bool = False, plan: str | None = None,
                 "unit": m["unit_code"],
                 "occurrence": m["occurrence"].isoformat() if m["occurrence"] else None,
                 "rule": m["rule"], "channel": m["channel"], "status": m["status"],
-                "attempts": m["attempts"], "subject": m["subject"], "error": m["error"],
+                "attempts": m["attempts"], "subject": m["subject"], "error": scrub_urls(m["error"]),
                 "sent_at": _iso(m["sent_at"]), "next_attempt_at": _iso(m["next_attempt_at"]),
                 "claimed_at": _iso(m["claimed_at"]), "outcome": m["outcome"],
             }

@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any, Iterator
 import orjson
 
 from dondoc.catalog.rules.deadline import rule_dates
-from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW
+from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW, resolve
+from dondoc.catalog.rules.status import STATUSES, due_soon_limit, is_done, occurrence_status, task_status
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
+from dondoc.catalog.store.dialect import CHUNK, date_param, mark
+from dondoc.catalog.store.records import TaskRecord
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-STATUSES = ("overdue", "due_soon", "not_due", "done", "no_deadline")
+__all__ = ["STATUSES", "Filter", "Reader"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,12 @@ def _iso(value: Any) -> str | None:
     return value if isinstance(value, str) else value.isoformat()
 
 
+def _json(value: Any) -> Any:
+    if value is None or isinstance(value, (dict, list)):
+        return value
+    return orjson.loads(value)
+
+
 def _codes(value: Any) -> list[str]:
     if not value:
         return []
@@ -56,13 +65,11 @@ class Reader:
     def __init__(self, engine: Engine, calendar: WorkCalendar | None = None) -> None:
         self.engine = engine
         self.calendar = calendar or default_calendar()
-        self.mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
+        self.mark = mark(engine)
         self._unit_names: dict[str, str] | None = None
-        self._dates_as_text = engine.dialect.name == "sqlite"
 
     def _date(self, day: dt.date) -> Any:
-        # SQLite keeps dates as ISO text; PostgreSQL wants a real date to compare with.
-        return day.isoformat() if self._dates_as_text else day
+        return date_param(self.engine, day)
 
     # -------------------------------------------------------------- helpers
 
@@ -84,26 +91,24 @@ class Reader:
         return " and ".join(clauses), params
 
     def due_soon_limit(self, as_of: dt.date) -> dt.date:
-        return self.calendar.add_working_days(as_of, DEFAULT_DUE_SOON_WINDOW)
+        return due_soon_limit(self.calendar, as_of, DEFAULT_DUE_SOON_WINDOW)
 
     # -------------------------------------------------------------- status
 
-    def _fixed_status(self, state: str, completed_on: Any, kind: str, eff: dt.date | None,
-                      as_of: dt.date, soon: dt.date) -> str:
-        if state == "done":
-            done_on = _d(completed_on)
-            if done_on is None or done_on <= as_of:
-                return "done"
-        if kind == "ongoing" or eff is None:
-            return "no_deadline"
-        if eff < as_of:
-            return "overdue"
-        if eff <= soon:
-            return "due_soon"
-        return "not_due"
+    def _soon_limits(self, conn: Connection, f: Filter) -> _SoonLimits:
+        """Each task's due-soon limit on f.as_of, by its reminder policy (task over plan)."""
+        plans = {code: p for code, raw in conn.exec_driver_sql(
+            "select code, policy from plan where policy is not null")
+            if isinstance(p := _json(raw), dict)}
+        sql, args = "select id, plan_code, policy from task where policy is not null", ()
+        if f.plan:
+            sql, args = sql + f" and plan_code = {self.mark}", (f.plan,)
+        tasks = {tid: (plan, p) for tid, plan, raw in conn.exec_driver_sql(sql, args)
+                 if isinstance(p := _json(raw), dict)}
+        return _SoonLimits(self.calendar, f.as_of, plans, tasks)
 
     def _recurring_state(self, conn: Connection, rows: list[tuple[Any, ...]], as_of: dt.date,
-                         soon: dt.date) -> dict[int, tuple[str, dt.date | None, dt.date | None]]:
+                         soon: _SoonLimits) -> dict[int, tuple[str, dt.date | None, dt.date | None]]:
         """(status, nominal due, effective due) of each recurring task's current occurrence.
 
         The occurrence that matters is the latest one already past (overdue unless a report
@@ -113,8 +118,8 @@ class Reader:
             return {}
         ids = [r[0] for r in rows]
         answered: set[tuple[int, str]] = set()
-        for chunk_start in range(0, len(ids), 900):
-            chunk = ids[chunk_start:chunk_start + 900]
+        for chunk_start in range(0, len(ids), CHUNK):
+            chunk = ids[chunk_start:chunk_start + CHUNK]
             marks = ",".join([self.mark] * len(chunk))
             for tid, occ in conn.exec_driver_sql(
                     f"select task_id, occurrence from progressreport where occurrence is not null"
@@ -122,8 +127,8 @@ class Reader:
                 answered.add((tid, _iso(occ) or ""))
         out = {}
         eff_due = self.calendar.effective_due
-        for tid, state, completed_on, rule, rstart, runtil in rows:
-            if state == "done" and (_d(completed_on) is None or _d(completed_on) <= as_of):
+        for tid, plan, state, completed_on, rule, rstart, runtil in rows:
+            if is_done(state, _d(completed_on), as_of):
                 out[tid] = ("done", None, None)
                 continue
             start = _d(rstart) or dt.date(as_of.year - 1, 1, 1)
@@ -139,7 +144,7 @@ class Reader:
             elif i < hi:
                 nxt = dates[i]
                 eff = eff_due(nxt)
-                out[tid] = ("due_soon" if eff <= soon else "not_due", nxt, eff)
+                out[tid] = (occurrence_status(eff, as_of, soon.limit(plan, tid)), nxt, eff)
             elif i > lo:
                 out[tid] = ("done", dates[i - 1], eff_due(dates[i - 1]))
             else:
@@ -156,37 +161,32 @@ class Reader:
         " from task t left join unit u on u.code = t.lead_code"
     )
 
-    def _item(self, row: tuple[Any, ...], names: dict[str, str], status: str,
-              due: Any, eff: dt.date | None, as_of: dt.date,
-              coordinators: Any = None) -> dict[str, Any]:
-        return {
-            "plan": row[1], "task": row[2], "section": row[3], "title": row[4],
-            "kind": row[5], "lead": row[6],
-            "coordinators": coordinators if coordinators is not None
-            else [names.get(c, c) for c in _codes(row[7])],
-            "deadline_text": row[8], "due": _iso(due),
-            "effective_due": _iso(eff), "status": status,
-            "days_overdue": (as_of - eff).days if status == "overdue" and eff else 0,
-        }
-
     def items(self, f: Filter, statuses: tuple[str, ...] | None = None) -> Iterator[dict[str, Any]]:
+        """What `dondoc tasks --json` prints: records() as JSON objects."""
+        return (r.as_json() for r in self.records(f, statuses))
+
+    def records(self, f: Filter, statuses: tuple[str, ...] | None = None) -> Iterator[TaskRecord]:
         """Every live task matching f, with its status on f.as_of; overdue ones worst first."""
-        soon = self.due_soon_limit(f.as_of)
         where, params = self._where(f)
         as_of = f.as_of
         with self.engine.connect() as conn:
             names = self.unit_names(conn)
+            soon = self._soon_limits(conn, f)
             rec_rows = conn.exec_driver_sql(
                 f"{self._SELECT} where {where} and t.deadline_kind = 'recurring'"
                 " order by t.plan_code, t.id", tuple(params)).all()
             rec_state = self._recurring_state(
-                conn, [(r[0], r[11], r[12], r[13], r[14], r[15]) for r in rec_rows], as_of, soon)
+                conn, [(r[0], r[1], r[11], r[12], r[13], r[14], r[15]) for r in rec_rows],
+                as_of, soon)
             recurring = []
             for r in rec_rows:
                 status, due, eff = rec_state[r[0]]
                 if statuses is None or status in statuses:
-                    item = self._item(r, names, status, due, eff, as_of)
-                    recurring.append((_sort_key(item), item))
+                    codes = _codes(r[7])
+                    rec = _record(r, [names.get(c, c) for c in codes], codes, status,
+                                  _iso(due), _iso(eff),
+                                  (as_of - eff).days if status == "overdue" and eff else 0)
+                    recurring.append((_sort_key(rec), rec))
             recurring.sort(key=lambda p: p[0])
 
             sql = f"{self._SELECT} where {where} and t.deadline_kind <> 'recurring'"
@@ -198,28 +198,29 @@ class Reader:
                 args += [self._date(f.as_of), self._date(f.as_of)]
             else:
                 sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
-            fixed = self._fixed_items(conn, sql, tuple(args), names, as_of, soon, statuses)
+            fixed = self._fixed_records(conn, sql, tuple(args), names, as_of, soon, statuses)
             # A hand merge: the recurring items are few, the fixed ones may be a million.
             pending = iter(recurring)
             nxt = next(pending, None)
-            for item in fixed:
+            for rec in fixed:
                 if nxt is not None:
-                    key = _sort_key(item)
+                    key = _sort_key(rec)
                     while nxt is not None and nxt[0] <= key:
                         yield nxt[1]
                         nxt = next(pending, None)
-                yield item
+                yield rec
             while nxt is not None:
                 yield nxt[1]
                 nxt = next(pending, None)
 
-    def _fixed_items(self, conn: Connection, sql: str, args: tuple[Any, ...],
-                     names: dict[str, str], as_of: dt.date, soon: dt.date,
-                     statuses: tuple[str, ...] | None) -> Iterator[dict[str, Any]]:
+    def _fixed_records(self, conn: Connection, sql: str, args: tuple[Any, ...],
+                       names: dict[str, str], as_of: dt.date, soon: _SoonLimits,
+                       statuses: tuple[str, ...] | None) -> Iterator[TaskRecord]:
         """Rows straight from the driver's cursor, in batches: 100k rows stay light."""
         # Dates and coordinator lists repeat across thousands of rows: parse each once.
         dates: dict[Any, dt.date | None] = {}
-        lists: dict[Any, list[str]] = {}
+        lists: dict[Any, tuple[list[str], list[str]]] = {}
+        limit = soon.limit
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(sql, args)
@@ -232,25 +233,25 @@ class Reader:
                     eff = dates.get(raw)
                     if eff is None and raw is not None:
                         eff = dates[raw] = _d(raw)
-                    status = self._fixed_status(r[11], r[12], r[5], eff, as_of, soon)
+                    done_raw = r[12]
+                    done_on = dates.get(done_raw)
+                    if done_on is None and done_raw is not None:
+                        done_on = dates[done_raw] = _d(done_raw)
+                    status = task_status(r[11], done_on, r[5], eff, as_of, limit(r[1], r[0]))
                     if statuses is not None and status not in statuses:
                         continue
                     # SQLite hands JSON back as text, PostgreSQL as a parsed list.
                     raw_codes = r[7] if not isinstance(r[7], list) else tuple(r[7])
-                    coords = lists.get(raw_codes)
-                    if coords is None:
-                        coords = lists[raw_codes] = [names.get(c, c) for c in _codes(r[7])]
+                    found = lists.get(raw_codes)
+                    if found is None:
+                        codes = _codes(r[7])
+                        found = lists[raw_codes] = ([names.get(c, c) for c in codes], codes)
                     due = r[9]
-                    yield {
-                        "plan": r[1], "task": r[2], "section": r[3], "title": r[4],
-                        "kind": r[5], "lead": r[6], "coordinators": coords,
-                        "deadline_text": r[8],
-                        "due": due if due is None or due.__class__ is str else due.isoformat(),
-                        "effective_due": raw if raw is None or raw.__class__ is str
-                        else raw.isoformat(),
-                        "status": status,
-                        "days_overdue": (as_of - eff).days if status == "overdue" and eff else 0,
-                    }
+                    yield _record(
+                        r, found[0], found[1], status,
+                        due if due is None or due.__class__ is str else due.isoformat(),
+                        raw if raw is None or raw.__class__ is str else raw.isoformat(),
+                        (as_of - eff).days if status == "overdue" and eff else 0)
         finally:
             cursor.close()
 
@@ -264,11 +265,11 @@ class Reader:
                 f" (t.completed_on is null or t.completed_on <= {m}))",
                 tuple([*params, self._date(f.as_of), self._date(f.as_of)])).scalar_one()
             rec_rows = conn.exec_driver_sql(
-                f"select t.id, t.state, t.completed_on, t.rrule, t.rrule_start, t.rrule_until"
-                f" from task t where {where} and t.deadline_kind = 'recurring'",
+                f"select t.id, t.plan_code, t.state, t.completed_on, t.rrule, t.rrule_start,"
+                f" t.rrule_until from task t where {where} and t.deadline_kind = 'recurring'",
                 tuple(params)).all()
             rec = self._recurring_state(conn, [tuple(r) for r in rec_rows], f.as_of,
-                                        self.due_soon_limit(f.as_of))
+                                        self._soon_limits(conn, f))
         return fixed + sum(1 for s, _, _ in rec.values() if s == "overdue")
 
     # -------------------------------------------------------------- plans and units
@@ -303,6 +304,43 @@ class Reader:
                                         (code,)).first() is not None
 
 
-def _sort_key(item: dict[str, Any]) -> tuple[Any, ...]:
+def _record(r: tuple[Any, ...], coordinators: list[str], codes: list[str], status: str,
+            due: str | None, eff: str | None, days: int) -> TaskRecord:
+    """A record from a row of Reader._SELECT."""
+    lead_code = r[16]
+    return TaskRecord(r[0], r[1], r[2], r[3], r[4], r[5], r[17], r[6], lead_code,
+                      ((lead_code,) if lead_code else ()) + tuple(codes), coordinators, r[8],
+                      due, eff, status, days, _iso(r[12]))
+
+
+def _sort_key(rec: TaskRecord) -> tuple[Any, ...]:
     # Worst first: overdue by age, then the rest by date, undated last.
-    return (item["effective_due"] is None, item["effective_due"] or "", item["plan"], item["task"])
+    return (rec.effective_due is None, rec.effective_due or "", rec.plan, rec.code)
+
+
+class _SoonLimits:
+    """Due-soon limits on one day, by the task's (or its plan's) due-soon window; most tasks
+    set none and share the default, so the common answer is one dict miss."""
+
+    def __init__(self, cal: WorkCalendar, as_of: dt.date, plans: dict[str, Any],
+                 tasks: dict[int, tuple[str, Any]]) -> None:
+        self._cal, self._as_of = cal, as_of
+        self._by_window: dict[int, dt.date] = {}
+        self.default = self._limit(DEFAULT_DUE_SOON_WINDOW)
+        self._plans = {code: self._limit(resolve(p, None).due_soon_window)
+                       for code, p in plans.items()}
+        self._tasks = {tid: self._limit(resolve(plans.get(plan), p).due_soon_window)
+                       for tid, (plan, p) in tasks.items()}
+
+    def _limit(self, window: int) -> dt.date:
+        found = self._by_window.get(window)
+        if found is None:
+            found = self._by_window[window] = due_soon_limit(self._cal, self._as_of, window)
+        return found
+
+    def limit(self, plan: str, task_id: int) -> dt.date:
+        if self._tasks:
+            found = self._tasks.get(task_id)
+            if found is not None:
+                return found
+        return self._plans.get(plan, self.default) if self._plans else self.default

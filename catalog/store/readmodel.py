@@ -2,8 +2,8 @@
 
 Plain functions on an Engine that return typed rows, so the app's thread workers call
 them and tests can too; nothing here imports Textual. Task statuses come from
-dondoc.catalog.store.queries.Reader (the same rules as `dondoc overdue`), except that "due soon"
-honours each plan's (or task's) reminder policy window.
+dondoc.catalog.store.queries.Reader, so the screen and `dondoc tasks` always agree
+(dondoc.catalog.rules.status).
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from sqlalchemy.engine import Connection, Engine
 from dondoc.catalog.store.engines import mask_url
 from dondoc.catalog.store.models import (AuditEntry, Delivery, Extension, Plan, ProgressReport, Review,
                             Target, TargetActual, Task, TaskUnit, Unit)
-from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW, resolve
-from dondoc.catalog.store.queries import Filter, Reader, _codes, _iso
+from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW
+from dondoc.catalog.rules.status import done_late
+from dondoc.catalog.rules.targets import verdict
 from dondoc.catalog.rules.workdays import WorkCalendar
-from dondoc.catalog.i18n import t as tr
-from dondoc.catalog.i18n.text import fold
+from dondoc.catalog.store.queries import Filter, Reader, _codes, _iso
+from dondoc.catalog.store.records import TaskRecord
+from dondoc.catalog.text import fold
 
 VN = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh keeps no summer time
 DELIVERY_ROWS = 5000  # the ledger can hold millions: the newest this many are listed
@@ -51,29 +53,7 @@ def sanitize(text: str | None) -> str:
 # ------------------------------------------------------------------------------ rows
 
 
-@dataclass(slots=True)
-class TaskRow:
-    id: int
-    plan: str
-    code: str
-    section: str | None
-    title: str
-    kind: str
-    category: str
-    lead: str | None
-    lead_code: str | None
-    units: tuple[str, ...]  # lead and coordinating unit codes
-    deadline_text: str | None
-    due: str | None  # nominal due (current occurrence for a recurring duty), ISO
-    effective_due: str | None
-    status: str
-    days: int  # days overdue, or working days left when due soon
-    completed_on: str | None
-    hay: str = ""
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return ("task", self.id)
+TaskRow = TaskRecord  # the screen shows the store's task record as it is
 
 
 @dataclass(slots=True)
@@ -189,79 +169,23 @@ class Snapshot:
 # ------------------------------------------------------------------------------ tasks
 
 
-def _extras(engine: Engine, f: Filter) -> dict[tuple[str, str], tuple[Any, ...]]:
-    """(plan, code) -> (id, completed_on, lead_code, category, coordinator codes): what the
-    screen needs beyond Reader's items (which carry no id), read in one plain query."""
-    mark = "?" if engine.dialect.paramstyle == "qmark" else "%s"
-    sql = ("select plan_code, code, id, completed_on, lead_code, category, coordinators"
-           " from task where state <> 'withdrawn'")
-    params: list[Any] = []
-    if f.plan:
-        sql += f" and plan_code = {mark}"
-        params.append(f.plan)
-    if f.unit:
-        sql += f" and id in (select task_id from taskunit where unit_code = {mark})"
-        params.append(f.unit)
-    with engine.connect() as conn:
-        return {(r[0], r[1]): (r[2], _iso(r[3]), r[4], r[5], _codes(r[6]))
-                for r in conn.exec_driver_sql(sql, tuple(params))}
-
-
-def _task_row(item: dict[str, Any], extra: tuple[Any, ...]) -> TaskRow:
-    task_id, completed_on, lead_code, category, unit_codes = extra
-    units = ((lead_code,) if lead_code else ()) + tuple(unit_codes)
+def _with_hay(row: TaskRecord) -> TaskRecord:
     # What the filter matches. Coordinating units are left out: they would double the text
     # scanned per keystroke; a unit's tasks, coordinated ones included, are one Enter away
     # in the units view (or the palette).
-    hay = fold(f"{item['plan']} {item['task']} {item['section'] or ''} {item['title']} "
-               f"{item['lead'] or ''} {item['deadline_text'] or ''}")
-    return TaskRow(task_id, item["plan"], item["task"], item["section"], item["title"],
-                   item["kind"], category, item["lead"], lead_code, units,
-                   item["deadline_text"], item["due"], item["effective_due"], item["status"],
-                   item["days_overdue"], completed_on, hay)
-
-
-def _policies(conn: Connection, f: Filter) -> tuple[dict[str, Any], dict[int, Any]]:
-    """The reminder policies that plans and tasks set (most set none)."""
-    plans = {code: policy for code, policy in conn.execute(
-        select(PLAN.c.code, PLAN.c.policy).where(PLAN.c.policy.is_not(None)))
-        if isinstance(policy, dict)}
-    query = select(TASK.c.id, TASK.c.policy).where(TASK.c.policy.is_not(None))
-    if f.plan:
-        query = query.where(TASK.c.plan_code == f.plan)
-    tasks = {tid: policy for tid, policy in conn.execute(query) if isinstance(policy, dict)}
-    return plans, tasks
+    row.hay = fold(f"{row.plan} {row.code} {row.section or ''} {row.title} "
+                   f"{row.lead or ''} {row.deadline_text or ''}")
+    return row
 
 
 def load_tasks(engine: Engine, f: Filter, calendar: WorkCalendar | None = None,
                statuses: tuple[str, ...] | None = None) -> list[TaskRow]:
     """Live tasks with their status on f.as_of, oldest effective due first."""
-    reader = Reader(engine, calendar)
-    extras = _extras(engine, f)
-    # pop: each extra is freed as its row is built, which keeps the peak memory down.
-    rows = [_task_row(item, extras.pop((item["plan"], item["task"])))
-            for item in reader.items(f, statuses)]
-    if statuses == ("overdue",):
-        return rows
-    with engine.connect() as conn:
-        plan_policies, task_policies = _policies(conn, f)
-    limits: dict[int, dt.date] = {}
-    as_of_iso = f.as_of.isoformat()
+    rows = [_with_hay(r) for r in Reader(engine, calendar).records(f, statuses)]
     for row in rows:
-        if row.status not in ("due_soon", "not_due") or row.effective_due is None:
-            continue
-        # The due-soon window of the reminder policy (dondoc.catalog.rules.policy): task over plan.
-        window = resolve(plan_policies.get(row.plan),
-                         task_policies.get(row.id)).due_soon_window
-        limit = limits.get(window)
-        if limit is None:
-            limit = limits[window] = reader.calendar.add_working_days(f.as_of, window)
-        if row.effective_due <= limit.isoformat() and row.effective_due >= as_of_iso:
-            row.status = "due_soon"
+        if row.status == "due_soon" and row.effective_due is not None:
             # Calendar days, as people count them (the window itself is in working days).
             row.days = (dt.date.fromisoformat(row.effective_due) - f.as_of).days
-        else:
-            row.status = "not_due"
     return rows
 
 
@@ -312,31 +236,31 @@ def load_overdue(engine: Engine, f: Filter, limit: int = QUICK_ROWS) -> Snapshot
     overdue = []
     for r in rows[:limit]:
         eff = r[10]
-        coordinators = _codes(r[7])
-        overdue.append(_task_row({
-            "plan": r[1], "task": r[2], "section": r[3], "title": r[4], "kind": r[5],
-            "lead": r[6], "coordinators": [names.get(c, c) for c in coordinators],
-            "deadline_text": r[8], "due": _iso(r[9]), "effective_due": _iso(eff),
-            "status": "overdue", "days_overdue": (f.as_of - eff).days},
-            (r[0], _iso(r[11]), r[12], r[13], coordinators)))
+        codes = _codes(r[7])
+        lead_code = r[12]
+        overdue.append(_with_hay(TaskRecord(
+            r[0], r[1], r[2], r[3], r[4], r[5], r[13], r[6], lead_code,
+            ((lead_code,) if lead_code else ()) + tuple(codes), [names.get(c, c) for c in codes],
+            r[8], _iso(r[9]), _iso(eff), "overdue", (f.as_of - eff).days, _iso(r[11]))))
     return Snapshot(as_of=f.as_of, has_plans=any_plan, tasks=overdue, overdue=overdue,
                     due_soon=[], complete=False)
 
 
-def unit_rows(tasks: Iterable[TaskRow]) -> list[UnitRow]:
-    """Per lead unit: tasks, overdue, done on time and done late; worst first."""
+def unit_rows(tasks: Iterable[TaskRow], no_lead: str = "") -> list[UnitRow]:
+    """Per lead unit: tasks, overdue, done on time and done late; worst first.
+
+    no_lead names the row of tasks without a lead unit, in the caller's language."""
     by_unit: dict[str | None, UnitRow] = {}
     for t in tasks:
         row = by_unit.get(t.lead_code)
         if row is None:
-            name = t.lead or (t.lead_code if t.lead_code else tr("cell.no_lead"))
+            name = t.lead or (t.lead_code if t.lead_code else no_lead)
             row = by_unit[t.lead_code] = UnitRow(t.lead_code, name)
         row.tasks += 1
         if t.status == "overdue":
             row.overdue += 1
         elif t.status == "done":
-            # Done without a date counts as on time: nothing says it was late.
-            if t.completed_on and t.effective_due and t.completed_on > t.effective_due:
+            if done_late(t.completed_on, t.effective_due):
                 row.late += 1
             else:
                 row.on_time += 1
@@ -348,29 +272,6 @@ def unit_rows(tasks: Iterable[TaskRow]) -> list[UnitRow]:
 
 
 # ------------------------------------------------------------------------------ targets
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return float(value)
-    return None
-
-
-# Indicators where less is better ("giảm ... xuống dưới", "tối đa", "không quá").
-_LOWER_IS_BETTER = re.compile(r"\b(giam|duoi|toi da|khong qua|khong vuot)\b")
-
-
-def _verdict(row: TargetRow) -> str:
-    if row.latest_year is None:
-        return "none"
-    goal = _number((row.values or {}).get(str(row.latest_year)))
-    actual = _number(row.latest_value)
-    if goal is None or actual is None:
-        return "unknown"
-    lower = bool(_LOWER_IS_BETTER.search(fold(f"{row.indicator} {row.note or ''}")))
-    return "reached" if (actual <= goal if lower else actual >= goal) else "not_reached"
 
 
 def load_targets(conn: Connection, f: Filter, names: dict[str, str]) -> list[TargetRow]:
@@ -394,7 +295,8 @@ def load_targets(conn: Connection, f: Filter, names: dict[str, str]) -> list[Tar
             row.latest_year, row.latest_value = year, value if value is not None else text
             row.latest_unit, row.latest_at = names.get(unit or "", unit), _iso(at)
     for row in rows:
-        row.verdict = _verdict(row)
+        row.verdict = verdict(row.values, row.latest_year, row.latest_value, row.indicator,
+                              row.note)
         row.hay = fold(f"{row.plan} {row.code} {row.area or ''} {row.indicator} {row.owner or ''}")
     return rows
 
@@ -474,7 +376,8 @@ def load_deliveries(conn: Connection, f: Filter,
 # ------------------------------------------------------------------------------ snapshot
 
 
-def load_snapshot(engine: Engine, f: Filter, calendar: WorkCalendar | None = None) -> Snapshot:
+def load_snapshot(engine: Engine, f: Filter, calendar: WorkCalendar | None = None,
+                  no_lead: str = "") -> Snapshot:
     tasks = load_tasks(engine, f, calendar)
     with engine.connect() as conn:
         names = dict(conn.execute(select(UNIT.c.code, UNIT.c.name)).all())
@@ -487,7 +390,7 @@ def load_snapshot(engine: Engine, f: Filter, calendar: WorkCalendar | None = Non
     overdue.sort(key=lambda t: (-t.days, t.plan, t.code))
     due_soon = [t for t in tasks if t.status == "due_soon"]
     return Snapshot(as_of=f.as_of, has_plans=bool(plans), tasks=tasks, overdue=overdue,
-                    due_soon=due_soon, units=unit_rows(tasks), targets=targets, reviews=reviews,
+                    due_soon=due_soon, units=unit_rows(tasks, no_lead), targets=targets, reviews=reviews,
                     deliveries=deliveries, delivery_counts=delivery_counts, plans=plans,
                     unit_names=names)
 

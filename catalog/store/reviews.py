@@ -11,42 +11,22 @@ A task is judged as the review sees it on the day after the quarter ends:
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 
 from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.rules.periods import ROMAN, parse_quarter, period_window, quarter_bounds
+from dondoc.catalog.rules.status import done_late
+from dondoc.catalog.store.models import Review
 from dondoc.catalog.store.queries import Filter, Reader, _d
+from dondoc.catalog.store.records import TaskRecord
 
 REVIEW_STATUSES = ("done", "late", "overdue", "on_time", "no_deadline")
-_QUARTER = re.compile(r"^(\d{4})\s*-?\s*[Qq]([1-4])$")
-
-
-def parse_quarter(text: str) -> tuple[int, int]:
-    """'2025Q3' -> (2025, 3)."""
-    m = _QUARTER.match(text.strip())
-    if not m:
-        raise DondocError("review.bad_quarter", value=text)
-    return int(m.group(1)), int(m.group(2))
-
-
-def quarter_bounds(year: int, quarter: int) -> tuple[dt.date, dt.date]:
-    start = dt.date(year, 3 * quarter - 2, 1)
-    end = (dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-           - dt.timedelta(days=1))
-    return start, end
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
-
-
-def previous_quarter(day: dt.date) -> str:
-    start, _ = quarter_bounds(day.year, (day.month - 1) // 3 + 1)
-    return quarter_of(start - dt.timedelta(days=1))
 
 
 @dataclass
@@ -69,49 +49,15 @@ class ReviewResult:
                 "units": len(self.units), "targets": len(self.targets)}
 
 
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-_HALF = re.compile(r"^(\d{4})\s*-?\s*[Hh]([12])$")
-_YEAR = re.compile(r"^(\d{4})$")
-_ROMAN = ["I", "II", "III", "IV"]
-
-
-def decree09_window(period: str) -> tuple[dt.date, dt.date, str]:
-    """A periodic report's data window under Decree 09/2019/NĐ-CP, art. 12, and its heading.
-
-    Data run from the 15th of the previous period's last month to the 14th of the period's
-    last month: '2025-06' (monthly), '2025Q2', '2025H1' (6 months) or '2025' (yearly).
-    """
-    text = period.strip()
-    if m := _MONTH.match(text):
-        year, last, label = int(m.group(1)), int(m.group(2)), f"tháng {int(m.group(2))}/{m.group(1)}"
-        months = 1
-    elif m := _QUARTER.match(text):
-        year, q = int(m.group(1)), int(m.group(2))
-        last, months, label = 3 * q, 3, f"quý {_ROMAN[q - 1]}/{year}"
-    elif m := _HALF.match(text):
-        year, h = int(m.group(1)), int(m.group(2))
-        last, months, label = 6 * h, 6, f"6 tháng {'đầu' if h == 1 else 'cuối'} năm {year}"
-    elif m := _YEAR.match(text):
-        year, last, months, label = int(m.group(1)), 12, 12, f"năm {m.group(1)}"
-    else:
-        raise DondocError("review.bad_period", value=period)
-    if not 1 <= last <= 12:
-        raise DondocError("review.bad_period", value=period)
-    end = dt.date(year, last, 14)
-    first_month = last - months  # the previous period's last month (0 = last December)
-    start = dt.date(year - (first_month <= 0), (first_month - 1) % 12 + 1, 15)
-    return start, end, f"Báo cáo định kỳ {label}"
-
-
 def compute_review(engine: Engine, plan: str, period: str) -> ReviewResult:
     year, quarter = parse_quarter(period)
     start, end = quarter_bounds(year, quarter)
     return compute_window(engine, plan, f"{year}Q{quarter}", start, end,
-                          f"Sơ kết Quý {_ROMAN[quarter - 1]}/{year}")
+                          f"Sơ kết Quý {ROMAN[quarter - 1]}/{year}")
 
 
 def compute_periodic(engine: Engine, plan: str, period: str) -> ReviewResult:
-    start, end, heading = decree09_window(period)
+    start, end, heading = period_window(period)
     return compute_window(engine, plan, period.strip(), start, end, heading)
 
 
@@ -125,8 +71,6 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
         row = conn.exec_driver_sql(f"select title from plan where code = {mark}", (plan,)).first()
         if row is None:
             raise DondocError("cli.no_plan", code=plan)
-        completed = dict(conn.exec_driver_sql(
-            f"select code, completed_on from task where plan_code = {mark}", (plan,)).all())
         reports = conn.exec_driver_sql(
             "select t.code, r.unit_code, r.reported_at, r.progress from progressreport r"
             f" join task t on t.id = r.task_id where t.plan_code = {mark}", (plan,)).all()
@@ -151,19 +95,19 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
     per_unit: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
     # Statuses as they stood on the last day of the quarter, then done split by punctuality.
-    for item in reader.items(Filter(as_of=end + dt.timedelta(days=1), plan=plan)):
-        status = _review_status(item, _d(completed.get(item["task"])))
+    for rec in reader.records(Filter(as_of=end + dt.timedelta(days=1), plan=plan)):
+        status = _review_status(rec)
         totals[status] += 1
-        unit = item["lead"] or "—"
+        unit = rec.lead or "—"
         per_unit[unit][status] += 1
         per_unit[unit]["tasks"] += 1
-        per_unit[unit]["reports"] += reports_by_task.get(item["task"], 0)
+        per_unit[unit]["reports"] += reports_by_task.get(rec.code, 0)
         result.tasks.append({
-            "task": item["task"], "section": item["section"], "title": item["title"],
-            "lead": item["lead"], "deadline_text": item["deadline_text"],
-            "effective_due": item["effective_due"], "status": status,
-            "progress": latest_progress.get(item["task"]),
-            "reports": reports_by_task.get(item["task"], 0)})
+            "task": rec.code, "section": rec.section, "title": rec.title,
+            "lead": rec.lead, "deadline_text": rec.deadline_text,
+            "effective_due": rec.effective_due, "status": status,
+            "progress": latest_progress.get(rec.code),
+            "reports": reports_by_task.get(rec.code, 0)})
     result.totals = {s: totals.get(s, 0) for s in REVIEW_STATUSES}
     result.units = sorted(
         ({"unit": unit, "tasks": c["tasks"], "reports": c["reports"],
@@ -187,11 +131,10 @@ def compute_window(engine: Engine, plan: str, period: str, start: dt.date, end: 
     return result
 
 
-def _review_status(item: dict[str, Any], completed_on: dt.date | None) -> str:
-    status = item["status"]
+def _review_status(rec: TaskRecord) -> str:
+    status = rec.status
     if status == "done":
-        eff = _d(item["effective_due"])
-        if completed_on and eff and completed_on > eff:
+        if done_late(_d(rec.completed_on), _d(rec.effective_due)):
             return "late"
         return "done"
     if status == "overdue":
@@ -216,3 +159,51 @@ def _values(raw: Any) -> dict[str, Any]:
         import orjson
         return orjson.loads(raw) or {}
     return dict(raw)
+
+
+# ------------------------------------------------------------------------------ the review table
+
+
+def store_review(engine: Engine, r: ReviewResult, report: Path, status: str = "done",
+                 flow_run_id: str | None = None) -> None:
+    """Record the review's outcome; a review scheduled earlier keeps its row."""
+    table = Review.__table__
+    now = dt.datetime.now(dt.timezone.utc)
+    with engine.begin() as conn:
+        existing = conn.execute(select(table.c.id).where(
+            (table.c.plan_code == r.plan) & (table.c.period == r.period))).first()
+        values = {"status": status, "report_path": str(report), "summary": r.summary(),
+                  "finished_at": now}
+        if flow_run_id:
+            values["flow_run_id"] = flow_run_id
+        if existing:
+            conn.execute(update(table).where(table.c.id == existing.id).values(**values))
+        else:
+            conn.execute(table.insert().values(plan_code=r.plan, period=r.period,
+                                               created_at=now, **values))
+
+
+def record_scheduled(engine: Engine, plan: str, period: str, when: dt.datetime,
+                     run_id: str) -> None:
+    """A review scheduled as a flow run; one already done stays done."""
+    table = Review.__table__
+    with engine.begin() as conn:
+        row = conn.execute(select(table.c.id, table.c.status).where(
+            (table.c.plan_code == plan) & (table.c.period == period))).first()
+        if row is None:
+            conn.execute(table.insert().values(
+                plan_code=plan, period=period, scheduled_at=when, status="scheduled",
+                flow_run_id=run_id, created_at=dt.datetime.now(dt.timezone.utc)))
+        elif row.status != "done":
+            conn.execute(update(table).where(table.c.id == row.id).values(
+                scheduled_at=when, flow_run_id=run_id, status="scheduled"))
+
+
+def review_records(engine: Engine, plan: str | None = None) -> list[dict[str, Any]]:
+    """Every stored review (each as its row's columns), by plan and period."""
+    table = Review.__table__
+    query = select(table).order_by(table.c.plan_code, table.c.period)
+    if plan:
+        query = query.where(table.c.plan_code == plan)
+    with engine.connect() as conn:
+        return [dict(r._mapping) for r in conn.execute(query)]

@@ -92,7 +92,7 @@ class DondocApp(App[None]):
             if not worker.is_cancelled:
                 self.post_message(DataLoaded(quick, None, seq))
         marker = data.change_marker(self.engine)
-        snapshot = data.load_snapshot(self.engine, f, self.calendar)
+        snapshot = data.load_snapshot(self.engine, f, self.calendar, no_lead=tr("cell.no_lead"))
         # 100k rows are millions of long-lived objects: keep them out of the cyclic GC's
         # full passes, which would otherwise stall a keystroke now and then. (They hold no
         # cycles; refcounting still frees them when the next snapshot replaces them.)

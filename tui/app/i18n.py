@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 from dondoc.catalog.i18n import has, t
-from dondoc.catalog.i18n.text import fold, fold_keep  # noqa: F401  (the TUI's filter helpers)
+from dondoc.catalog.text import fold, fold_keep  # noqa: F401  (the TUI's filter helpers)
 
 STATUS_GLYPH = {"overdue": "✗", "due_soon": "!", "done": "✓", "not_due": "·", "no_deadline": "–"}
 

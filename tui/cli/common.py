@@ -35,6 +35,11 @@ def parse_date(value: str | None) -> dt.date:
     day, note = parse_user_date(value, today())
     if note:
         typer.echo(note, err=True)
+    from dondoc.catalog.files.schema import EARLIEST, LATEST
+
+    if not EARLIEST <= day <= LATEST:
+        raise DondocError("cli.date_range", value=value, first=EARLIEST.isoformat(),
+                          last=LATEST.isoformat())
     return day
 
 

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 import orjson
 
 from dondoc.catalog.i18n import has, status_label, t
+from dondoc.catalog.safety import printable
 
 _OPTS = orjson.OPT_NON_STR_KEYS
 
@@ -65,6 +66,18 @@ STATUS_STYLE = {
     "no_deadline": ("dim", "–"),
 }
 
+def cell(value: Any, limit: int | None = None) -> str:
+    """A value for a rich table: terminal escapes shown as \\xNN, rich markup inert."""
+    from rich.markup import escape
+
+    return escape(printable(value, limit))
+
+
+def line(value: Any, limit: int | None = None) -> str:
+    """A value for a plain print: terminal escapes shown as \\xNN, on one line."""
+    return printable(value, limit)
+
+
 def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     from rich.console import Console
     from rich.table import Table
@@ -82,9 +95,10 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
         style, glyph = STATUS_STYLE[item["status"]]
         status = f"[{style}]{glyph} {status_label(item['status'])}[/]" if style else \
             f"{glyph} {status_label(item['status'])}"
-        table.add_row(item["plan"], item["task"], item["title"], item["lead"] or "",
-                      item["deadline_text"] or "", item["effective_due"] or "", status,
-                      str(item["days_overdue"] or ""))
+        table.add_row(*(cell(item[k], 200 if k == "title" else 100)
+                        for k in ("plan", "task", "title", "lead", "deadline_text",
+                                  "effective_due")),
+                      status, str(item["days_overdue"] or ""))
     console = Console()
     console.print(table)
     if count > limit:

@@ -12,7 +12,7 @@ import typer
 
 from dondoc.catalog.i18n import t
 from dondoc.tui.cli.common import AsOfOpt, JsonOpt, PlanOpt, UnitOpt, reader, task_filter
-from dondoc.tui.cli.output import print_json, print_task_table, stream_json_array
+from dondoc.tui.cli.output import cell, print_json, print_task_table, stream_json_array
 
 PLAN_COLUMNS = ("code", "title", "issuer", "issued_on", "tasks", "targets", "budget_vnd")
 
@@ -29,7 +29,7 @@ def plans(as_json: JsonOpt = False) -> None:
     for col in PLAN_COLUMNS:
         table.add_column(t(f"head.plans.{col}"), overflow="fold")
     for r in rows:
-        table.add_row(r["code"], r["title"], r["issuer"] or "", r["issued_on"] or "",
+        table.add_row(cell(r["code"]), cell(r["title"], 200), cell(r["issuer"]), r["issued_on"] or "",
                       str(r["tasks"]), str(r["targets"]), f"{r['budget_vnd']:,}".replace(",", "."))
     Console().print(table)
 

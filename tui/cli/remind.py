@@ -12,13 +12,14 @@ that send; `deliveries` only reads the ledger.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any, Optional
 
 import typer
 
 from dondoc.catalog.i18n import DondocError, lang, nt, t
 from dondoc.tui.cli.common import AsOfOpt, JsonOpt, PlanOpt, engine, parse_date
-from dondoc.tui.cli.output import print_json, stream_json_array
+from dondoc.tui.cli.output import line, print_json, stream_json_array
 from dondoc.tui.cli.progress import progress
 
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="help.opt.dry_run")]
@@ -48,9 +49,9 @@ def _print(report: Any, as_json: bool) -> None:
                 failed=c.get("failed", 0), already=c.get("already_sent", 0)))
     for d in report.deliveries[:200]:
         status = d["status"]
-        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {d.get('subject') or ''}")
+        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {line(d.get('subject'), 300)}")
         if d.get("error"):
-            print(f"             {d['error']}")
+            print(f"             {line(d['error'], 500)}")
     if len(report.deliveries) > 200:
         print("  " + t("cli.more_rows", n=len(report.deliveries) - 200))
     if report.unrouted:
@@ -59,11 +60,33 @@ def _print(report: Any, as_json: bool) -> None:
                 + (" …" if len(units) > 20 else "")))
 
 
+def _exit_status(report: Any) -> None:
+    """A run that could not finish says so in one line on stderr and exits 1."""
+    if report.busy:
+        c = report.counts
+        sys.stderr.write(t("remind.db_busy", undone=c.get("left_undone", 0),
+                           released=c.get("released", 0),
+                           unrecorded=c.get("sent_unrecorded", 0)) + "\n")
+        raise typer.Exit(1)
+    c = report.counts
+    attempted = c.get("sent", 0) + c.get("retry", 0) + c.get("failed", 0)
+    if not report.dry_run and attempted and not c.get("sent", 0):
+        # Every send failed: a scheduler or a person watching the exit status must see it.
+        sys.stderr.write(t("remind.all_failed", n=attempted) + "\n")
+        raise typer.Exit(1)
+
+
 def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
-           workers: WorkersOpt = 16, as_json: JsonOpt = False) -> None:
+           workers: WorkersOpt = 16, as_json: JsonOpt = False,
+           retry_failed: Annotated[bool, typer.Option(
+               "--retry-failed", help="help.opt.retry_failed")] = False
+           ) -> None:
     """Send the reminders due on the as-of day (before, on and after each deadline)."""
     day = parse_date(as_of)
     _check(plan, workers)
+    if retry_failed and not dry_run:
+        from dondoc.catalog.store.ledger import retry_failed as revive
+        revive(engine(), plan)
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import sweep
 
@@ -72,6 +95,7 @@ def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = No
         report = sweep(engine(), day, targets, plan=plan, dry_run=dry_run, lang=lang(),
                        workers=workers, progress=bar.advance, on_total=bar.set_total)
     _print(report, as_json)
+    _exit_status(report)
 
 
 def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOpt = 16,
@@ -87,6 +111,7 @@ def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOp
         report = run_digest(engine(), day, targets, dry_run=dry_run, lang=lang(),
                             workers=workers, progress=bar.advance, on_total=bar.set_total)
     _print(report, as_json)
+    _exit_status(report)
 
 
 def deliveries(failed: Annotated[bool, typer.Option(
@@ -107,9 +132,9 @@ def deliveries(failed: Annotated[bool, typer.Option(
     for r in items:
         count += 1
         print(f"{r['status']:<10} {r['attempts']:>2} {r['unit'] or '':<16} {r['rule']:<16} "
-              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {r['subject'] or r['key']}")
+              f"{r['sent_at'] or r['next_attempt_at'] or '':<26} {line(r['subject'] or r['key'], 300)}")
         if r["error"]:
-            print(f"{'':14}{r['error']}")
+            print(f"{'':14}{line(r['error'], 500)}")
     if not count:
         print(t("cli.empty"))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Optional
 
 import typer
@@ -25,17 +26,11 @@ def _one(rows: list[tuple[Any, ...]], what: str, ref: str, plan: str | None) -> 
 
 def _find(conn: Any, what: str, plan: str | None, ref: str) -> tuple[int, str, str]:
     """(id, plan code, code) of a live task or target named 'CODE' or 'PLAN/CODE'."""
+    from dondoc.catalog.store.actions import find_live
+
     if plan is None and "/" in ref:
         plan, ref = ref.rsplit("/", 1)
-    table, live = {"task": ("task", "state <> 'withdrawn'"),
-                   "target": ("target", "withdrawn_on is null")}[what]
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    sql = f"select id, plan_code, code from {table} where code = {mark} and {live}"
-    args: tuple[Any, ...] = (ref,)
-    if plan:
-        sql += f" and plan_code = {mark}"
-        args += (plan,)
-    row = _one(conn.exec_driver_sql(sql, args).all(), what, ref, plan)
+    row = _one(find_live(conn, what, ref, plan), what, ref, plan)
     return int(row[0]), str(row[1]), str(row[2])
 
 
@@ -126,26 +121,24 @@ def _submit_task(ref: str | None, plan: str | None, unit_code: str | None, progr
 
 def _submit_target(ref: str, plan: str | None, year: int | None, value: str | None,
                    note: str | None, unit_code: str | None) -> dict[str, Any]:
-    from dondoc.catalog.store.models import AuditEntry, TargetActual, utcnow
+    from dondoc.catalog.store.actions import record_target_actual
 
     if year is None or value is None:
         raise DondocError("report.target_needs_year_value")
     number: float | None
+    if not 1990 <= year <= 2100:
+        raise DondocError("report.bad_year", value=year)
     try:
         number = float(value.replace(",", "."))
     except ValueError:
         number = None
+    if number is not None and not math.isfinite(number):
+        # NaN and infinity are not figures; stored, they would poison every total.
+        raise DondocError("report.bad_value", value=value)
     eng = engine()
     with eng.begin() as conn:
         tid, plan_code, code = _find(conn, "target", plan, ref)
-        now = utcnow()
-        conn.execute(TargetActual.__table__.insert().values(
-            target_id=tid, year=year, value=number, value_text=None if number is not None else value,
-            unit_code=unit_code, reported_at=now, note=note))
-        conn.execute(AuditEntry.__table__.insert().values(
-            at=now, actor=None, action="target.actual", entity="target",
-            entity_key=f"{plan_code}/{code}", before=None,
-            after={"year": year, "value": value, "unit": unit_code}, undone=False))
+        record_target_actual(conn, tid, plan_code, code, year, number, value, note, unit_code)
     return {"plan": plan_code, "target": code, "year": year, "value": number if number is not None else value}
 
 

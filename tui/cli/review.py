@@ -12,7 +12,6 @@ from dondoc.tui.cli.common import JsonOpt, PlanOpt, engine
 from dondoc.tui.cli.output import print_json
 
 
-REVIEW_FLOW = "quarterly-review"
 REVIEW_DEPLOYMENT = "quarterly-review"
 # A scheduled review that has not started this long after its time was missed.
 MISSED_AFTER = dt.timedelta(hours=1)
@@ -35,24 +34,10 @@ def _parse_at(value: str) -> dt.datetime:
 
 
 async def ensure_review_deployment(client: Any) -> Any:
-    """The deployment that review runs belong to (created on first use, like prefect.yaml)."""
-    from prefect.exceptions import ObjectNotFound
+    """The deployment that review runs belong to (created on first use, as prefect.yaml has it)."""
+    from dondoc.flows.deployments import ensure_standing
 
-    from dondoc.flows.review import quarterly_review
-    from dondoc.flows.deployments import WORK_POOL, _parameter_schema, ensure_work_pool
-
-    try:
-        return await client.read_deployment_by_name(f"{REVIEW_FLOW}/{REVIEW_DEPLOYMENT}")
-    except ObjectNotFound:
-        pass
-    await ensure_work_pool(client, WORK_POOL)
-    flow_id = await client.create_flow_from_name(REVIEW_FLOW)
-    await client.create_deployment(
-        flow_id=flow_id, name=REVIEW_DEPLOYMENT, tags=["dondoc", "review"],
-        description="Sơ kết quý một kế hoạch (quarterly review of one plan)",
-        work_pool_name=WORK_POOL, entrypoint="dondoc.flows.review.quarterly_review",
-        parameter_openapi_schema=_parameter_schema(quarterly_review))
-    return await client.read_deployment_by_name(f"{REVIEW_FLOW}/{REVIEW_DEPLOYMENT}")
+    return await ensure_standing(client, REVIEW_DEPLOYMENT)
 
 
 def _check_prefect() -> None:
@@ -73,7 +58,8 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="help.opt.plan")],
     import asyncio
 
     from dondoc.catalog.store.queries import Reader
-    from dondoc.catalog.store.reviews import parse_quarter
+    from dondoc.catalog.rules.periods import parse_quarter
+    from dondoc.catalog.store.reviews import record_scheduled
 
     year, q = parse_quarter(quarter)
     period = f"{year}Q{q}"
@@ -95,7 +81,7 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="help.opt.plan")],
                 idempotency_key=f"review:{plan}:{period}")
 
     flow_run = asyncio.run(run())
-    _record_scheduled(plan, period, when, str(flow_run.id))
+    record_scheduled(engine(), plan, period, when, str(flow_run.id))
     scheduled = flow_run.expected_start_time or when
     result = {"plan": plan, "quarter": period, "flow_run_id": str(flow_run.id),
               "flow_run_name": flow_run.name,
@@ -107,25 +93,12 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="help.opt.plan")],
                 run=flow_run.name))
 
 
-def _record_scheduled(plan: str, period: str, when: dt.datetime, run_id: str) -> None:
-    from sqlalchemy import select, update
-
-    from dondoc.catalog.store.models import Review
-    table = Review.__table__
-    with engine().begin() as conn:
-        row = conn.execute(select(table.c.id, table.c.status).where(
-            (table.c.plan_code == plan) & (table.c.period == period))).first()
-        if row is None:
-            conn.execute(table.insert().values(
-                plan_code=plan, period=period, scheduled_at=when, status="scheduled",
-                flow_run_id=run_id, created_at=dt.datetime.now(dt.timezone.utc)))
-        elif row.status != "done":
-            conn.execute(update(table).where(table.c.id == row.id).values(
-                scheduled_at=when, flow_run_id=run_id, status="scheduled"))
-
-
 def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Each review: scheduled, running, done, missed or failed, with its numbers."""
+    if plan:
+        from dondoc.catalog.store.queries import Reader
+        if not Reader(engine()).plan_exists(plan):
+            raise DondocError("cli.no_plan", code=plan)
     rows = review_rows(plan)
     if as_json:
         print_json(rows)
@@ -142,15 +115,9 @@ def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
 
 def review_rows(plan: Optional[str] = None) -> list[dict[str, Any]]:
     """Reviews from the database, their state brought up to date from Prefect if it answers."""
-    from sqlalchemy import select
+    from dondoc.catalog.store.reviews import review_records
 
-    from dondoc.catalog.store.models import Review
-    table = Review.__table__
-    query = select(table).order_by(table.c.plan_code, table.c.period)
-    if plan:
-        query = query.where(table.c.plan_code == plan)
-    with engine().connect() as conn:
-        rows = [dict(r._mapping) for r in conn.execute(query)]
+    rows = review_records(engine(), plan)
     states = _flow_run_states([r["flow_run_id"] for r in rows if r["flow_run_id"]])
     now = dt.datetime.now(dt.timezone.utc)
     out = []

@@ -46,9 +46,14 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="help.opt.no_
 
     def on_signal(signum: int, _frame: object) -> None:
         nonlocal stopping
+        if stopping:
+            return  # already on the way out: a second Ctrl-C must not cut the clean-up short
         stopping = True
         raise KeyboardInterrupt
 
+    # Both, explicitly: started in the background by a shell, SIGINT arrives ignored and
+    # Python then installs no handler of its own, so Ctrl-C (kill -INT) would do nothing.
+    signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
         eng = engine()
@@ -87,6 +92,7 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="help.opt.no_
     except KeyboardInterrupt:
         _say(t("up.stopping"))
     finally:
+        stopping = True
         stack.stop()
 
 

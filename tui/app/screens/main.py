@@ -31,7 +31,7 @@ from dondoc.tui.app.widgets.view_bar import ViewBar
 from dondoc.tui.app.widgets.views import DELIVERY_GLYPH, REVIEW_GLYPH, TASK_VIEWS, VIEWS, make_list
 
 if TYPE_CHECKING:
-    from dondoc.tui.app.app import DondocApp
+    from dondoc.tui.app.host import MainHost
 
 TASK_ACTIONS = ("done", "progress", "extend", "snooze")
 DETAIL_DELAY = 0.12  # seconds the cursor rests before the detail pane loads
@@ -81,7 +81,7 @@ class MainScreen(Screen[None]):
         self.detail_pending = False  # a detail load waits for the cursor to rest
 
     @property
-    def dondoc(self) -> DondocApp:
+    def dondoc(self) -> MainHost:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

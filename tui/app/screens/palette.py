@@ -10,14 +10,14 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from dondoc.tui.app.i18n import fold_keep
 
 if TYPE_CHECKING:
-    from dondoc.tui.app.app import DondocApp
+    from dondoc.tui.app.host import PaletteHost
 
 MAX_HITS = 40  # thousands of units would drown the list; the best matches are enough
 
 
 class DondocCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app: DondocApp = self.app  # type: ignore[assignment]
+        app: PaletteHost = self.app  # type: ignore[assignment]
         return app.palette_commands()
 
     async def discover(self) -> Hits:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+
+from dondoc.catalog.safety import printable, scrub_urls
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -46,7 +48,7 @@ def _field(text: Text, label: str, value: str | Text, style: str = "") -> None:
     if isinstance(value, Text):
         text.append_text(value)
     else:
-        text.append(value, style=style)
+        text.append(printable(value, 5000, oneline=False), style=style)
     text.append("\n")
 
 
@@ -56,7 +58,7 @@ def _section(text: Text, title: str, items: list[str], total: int | None = None)
     if not items:
         text.append(f"  {tr('detail.none')}\n", style="dim")
     for item in items:
-        text.append(f"  • {item}\n")
+        text.append(f"  • {printable(item, 1000)}\n")
     if total is not None and total > len(items):
         text.append(f"  {tr('detail.more', n=total - len(items))}\n", style="dim")
 
@@ -133,7 +135,7 @@ def task_text(d: TaskDetail, row: TaskRow | None) -> Text:
         status = f"{_glyph(m['status'])} {m['status']}"
         parts = [fmt_datetime(m["at"]), status, m["unit_code"] or "", m["rule"], m["channel"]]
         if m["error"]:
-            parts.append(m["error"])
+            parts.append(scrub_urls(m["error"]) or "")
         reminders.append(" · ".join(p for p in parts if p))
     _section(text, tr("detail.reminders"), reminders, d.reminders_total)
     return text
@@ -217,7 +219,7 @@ def row_text(row: Any) -> Text:
         if row.subject:
             _field(text, tr("col.subject"), row.subject)
         if row.error:
-            _field(text, tr("error.title"), row.error, "red")
+            _field(text, tr("error.title"), scrub_urls(row.error) or "", "red")
     else:
         text.append(tr("empty.no_row"), style="dim")
     return text

@@ -25,6 +25,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from dondoc.catalog.safety import printable
 from dondoc.tui.app.i18n import localize_bindings
 
 
@@ -336,7 +337,8 @@ class RowList(ScrollView, can_focus=True):
                 "row-list--cursor" if self.has_focus else "row-list--cursor-blur")
         tone_style = (self.get_component_rich_style(f"row-list--{tone.replace('_', '-')}")
                       if tone else None)
-        cells = self._cells(row)
+        # Catalog text may hold terminal escapes written before the loader refused them.
+        cells = [printable(c, 500) for c in self._cells(row)]
         layout = self._layout(width)
         texts, styles = [], []
         for index, _ in layout:

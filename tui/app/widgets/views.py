@@ -10,6 +10,7 @@ from typing import Any, Callable, Sequence
 
 from dondoc.catalog.i18n import status_label
 from dondoc.catalog.i18n import t as tr
+from dondoc.catalog.safety import scrub_urls
 from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime
 from dondoc.catalog.store.readmodel import (DeliveryRow, ReviewRow, TargetRow, TaskRow, UnitRow,
                               summary_figures)
@@ -130,7 +131,7 @@ def delivery_status(d: DeliveryRow) -> str:
 def delivery_cells(d: DeliveryRow) -> list[str]:
     task = f"{d.plan}/{d.task}" if d.plan else (d.task or "")
     return [fmt_datetime(d.when), delivery_status(d), task, d.unit or "", d.rule, d.channel,
-            d.error if d.status == "failed" and d.error else d.subject]
+            scrub_urls(d.error) if d.status == "failed" and d.error else d.subject]
 
 
 def delivery_tone(d: DeliveryRow) -> str:

@@ -1,4 +1,4 @@
-"""Text folding for filters: what a person types without diacritics still matches."""
+"""Text folding for search: what a filter compares, shared by the read model and the TUI."""
 
 from __future__ import annotations
 

@@ -1,0 +1,49 @@
+"""What syncing the catalog to Prefect reads: plans and their tasks' timing, and dondoc's
+memory of what it last wrote to each Prefect server (the prefectsync table)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.engine import Connection, Engine
+
+from dondoc.catalog.store.dialect import mark
+from dondoc.catalog.store.models import PrefectSync
+
+
+def plan_rows(conn: Connection, plan: str | None = None) -> list[tuple[Any, ...]]:
+    """(code, title, issuer code, policy) of every plan, or of one."""
+    where, args = (f"where p.code = {mark(conn)}", (plan,)) if plan else ("", ())
+    return [tuple(r) for r in conn.exec_driver_sql(
+        "select p.code, p.title, p.issuer_code, p.policy from plan p " + where
+        + " order by p.code", args)]
+
+
+def timing_rows(conn: Connection, plan: str) -> list[tuple[Any, ...]]:
+    """(code, state, lead code, deadline text, kind, effective due, rrule, rrule start,
+    rrule until, policy) of each task of a plan, by code."""
+    return [tuple(r) for r in conn.exec_driver_sql(
+        "select code, state, lead_code, deadline_text, deadline_kind, effective_due,"
+        " rrule, rrule_start, rrule_until, policy from task where plan_code = " + mark(conn)
+        + " order by code", (plan,))]
+
+
+class SyncRecord:
+    """dondoc's memory of what it last wrote to one Prefect server."""
+
+    def __init__(self, engine: Engine, api_url: str) -> None:
+        self.engine, self.api_url, self.table = engine, api_url, PrefectSync.__table__
+        with engine.connect() as conn:
+            self.rows = {r.plan_code: (r.deployment_id, r.content_hash) for r in conn.execute(
+                self.table.select().where(self.table.c.api_url == api_url))}
+
+    def save(self, plan: str, deployment_id: str, content_hash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(self.table).where((self.table.c.api_url == self.api_url)
+                                                  & (self.table.c.plan_code == plan)))
+            conn.execute(insert(self.table).values(
+                api_url=self.api_url, plan_code=plan, deployment_id=deployment_id,
+                content_hash=content_hash, synced_at=dt.datetime.now(dt.timezone.utc)))
+        self.rows[plan] = (deployment_id, content_hash)

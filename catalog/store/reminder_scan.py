@@ -1,0 +1,107 @@
+"""What the reminder sweep and the weekly digest read from the store.
+
+Plain SQL through the driver: a sweep touches every live task, and at a million tasks the
+cost is in handling each row once (no ORM, no Row objects on the hot path).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Iterable, Iterator
+
+from sqlalchemy.engine import Connection, Engine
+
+from dondoc.catalog.rules.recipients import Directory, UnitInfo
+from dondoc.catalog.store.dialect import CHUNK, date_param, mark, marks
+from dondoc.catalog.store.queries import _d
+
+_SCAN = (
+    "select t.id, t.plan_code, t.code, t.deadline_kind, t.category, t.effective_due,"
+    " coalesce(t.extended_due, t.deadline_due), t.rrule, t.rrule_start, t.rrule_until,"
+    " t.policy, t.lead_code, t.coordinators"
+    " from task t"
+    " where t.state <> 'withdrawn' and t.deadline_kind <> 'ongoing'"
+    " and (t.snoozed_until is null or t.snoozed_until < {m})"
+    " and not (t.state = 'done' and (t.completed_on is null or t.completed_on <= {m}))"
+    " and (t.deadline_kind = 'recurring' or t.effective_due <= {m})"
+)
+
+
+def load_directory(conn: Connection, as_of: dt.date) -> Directory:
+    rows = conn.exec_driver_sql(
+        "select code, name, short_name, parent_code, valid_to, successor_code from unit")
+    return Directory((UnitInfo(r[0], r[1], r[2], r[3], _d(r[4]), r[5]) for r in rows), as_of)
+
+
+def plan_coordinators(conn: Connection) -> dict[str, str | None]:
+    return dict(conn.exec_driver_sql("select code, coordinator_code from plan").all())
+
+
+def plan_policies(conn: Connection) -> list[tuple[str, Any]]:
+    """(plan code, raw policy) of every plan; the policy as the driver returns it."""
+    return [(code, p) for code, p in conn.exec_driver_sql("select code, policy from plan")]
+
+
+def task_policies_in_use(conn: Connection) -> list[Any]:
+    """Each distinct task policy, as JSON text."""
+    return [raw for (raw,) in conn.exec_driver_sql(
+        "select distinct cast(policy as text) from task where policy is not null")]
+
+
+def live_task_rows(conn: Connection, as_of: dt.date, horizon: dt.date,
+                   plan: str | None) -> list[tuple[Any, ...]]:
+    """Live tasks that can have something due by horizon, as plain tuples in _SCAN's order."""
+    m = mark(conn)
+    sql = _SCAN.format(m=m)
+    args: list[Any] = [date_param(conn, as_of), date_param(conn, as_of),
+                       date_param(conn, horizon)]
+    if plan:
+        sql += f" and t.plan_code = {m}"
+        args.append(plan)
+    # The driver's own cursor: plain tuples, without a Row object per task.
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, tuple(args))
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def earliest_effective_due(conn: Connection) -> Any:
+    return conn.exec_driver_sql(
+        "select min(effective_due) from task where state <> 'withdrawn'").scalar()
+
+
+def answered_occurrences(conn: Connection, task_ids: list[int]) -> Iterator[tuple[int, Any]]:
+    """(task id, occurrence) of each progress report that answers an occurrence."""
+    for i in range(0, len(task_ids), CHUNK):
+        chunk = task_ids[i:i + CHUNK]
+        yield from conn.exec_driver_sql(
+            "select task_id, occurrence from progressreport where occurrence is not"
+            f" null and task_id in ({marks(conn, len(chunk))})", tuple(chunk))
+
+
+def task_texts(engine: Engine, ids: Iterable[int]) -> tuple[dict[int, tuple[Any, ...]],
+                                                             dict[str, str]]:
+    """(title, section, deadline text, inferred) by task id, and plan titles by code."""
+    ids = list(ids)
+    out: dict[int, tuple[Any, ...]] = {}
+    with engine.connect() as conn:
+        for i in range(0, len(ids), CHUNK):
+            chunk = ids[i:i + CHUNK]
+            for r in conn.exec_driver_sql(
+                    "select id, title, section, deadline_text, deadline_inferred from task"
+                    f" where id in ({marks(conn, len(chunk))})", tuple(chunk)):
+                out[r[0]] = tuple(r[1:])
+        titles = dict(conn.exec_driver_sql("select code, title from plan").all())
+    return out, titles
+
+
+def plan_task_ids(engine: Engine, plan: str, task: str | None = None) -> set[str]:
+    """The ids (as text, as ledger keys hold them) of a plan's tasks, or of one task."""
+    m = mark(engine)
+    sql, args = f"select id from task where plan_code = {m}", (plan,)
+    if task is not None:
+        sql, args = sql + f" and code = {m}", (plan, task)
+    with engine.connect() as conn:
+        return {str(r[0]) for r in conn.exec_driver_sql(sql, args)}
