@@ -31,7 +31,7 @@ from urllib.parse import quote
 import orjson
 import yaml
 
-from dondoc.catalog.i18n import DondocError, lang
+from dondoc.catalog.i18n import DondocError, t
 from dondoc.catalog.safety import scrub_urls, url_label
 from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
@@ -163,15 +163,14 @@ def _address_problem(url: str, plugin: Any) -> str | None:
     schema = url.split("://", 1)[0].lower()
     host, port = getattr(plugin, "host", None), getattr(plugin, "port", None)
     if schema in _NEEDS_HOST and not host:
-        return "no host" if lang() == "en" else "thiếu tên máy (host)"
+        return t("remind.url_no_host")
     if port is not None:
         try:
             ok = 1 <= int(port) <= 65535
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            return (f"impossible port {port}" if lang() == "en"
-                    else f"cổng {port} không tồn tại (1 đến 65535)")
+            return t("remind.url_bad_port", port=port)
     return None
 
 
