@@ -8,7 +8,6 @@ line each; bad input and usage errors exit with status 2 and change nothing.
 
 from __future__ import annotations
 
-import os
 import sys
 from typing import Annotated, Any, Optional, Sequence
 
@@ -33,7 +32,8 @@ def chosen_language(args: Sequence[str]) -> str:
             return args[i + 1]
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
-    return os.environ.get("DONDOC_LANG") or "vi"
+    from dondoc.catalog.settings import settings
+    return settings().lang
 
 
 def _root(lang: Annotated[Optional[str], typer.Option("--lang", help="help.opt.lang")] = None,
