@@ -25,6 +25,10 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return default
 
 
+def _positive(value: float, default: float) -> float:
+    return value if value > 0 else default
+
+
 @dataclass(frozen=True)
 class Settings:
     """What an administrator can set; the README's table of variables lists the same."""
@@ -45,6 +49,10 @@ class Settings:
     max_attempts: int               # DONDOC_MAX_ATTEMPTS: sends before a letter is given up
     retry_backoff: float            # DONDOC_RETRY_BACKOFF: s before the first retry (doubles)
     retry_backoff_cap: float        # DONDOC_RETRY_BACKOFF_CAP: the longest wait between tries
+    send_deadline: float            # DONDOC_SEND_DEADLINE: s one delivery may take in all
+    sqlite_busy_ms: int             # DONDOC_SQLITE_BUSY_MS: how long a statement waits for a lock
+    lock_retry: float               # DONDOC_LOCK_RETRY_S: s a ledger write retries a locked db
+    release_retry: float            # DONDOC_RELEASE_RETRY_S: s spent releasing claims on the way out
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,6 +77,10 @@ class Settings:
             max_attempts=max(1, int(_float(env, "DONDOC_MAX_ATTEMPTS", 5))),
             retry_backoff=_float(env, "DONDOC_RETRY_BACKOFF", 300.0),
             retry_backoff_cap=_float(env, "DONDOC_RETRY_BACKOFF_CAP", 6 * 3600.0),
+            send_deadline=_positive(_float(env, "DONDOC_SEND_DEADLINE", 60.0), 60.0),
+            sqlite_busy_ms=max(0, int(_float(env, "DONDOC_SQLITE_BUSY_MS", 30000))),
+            lock_retry=_float(env, "DONDOC_LOCK_RETRY_S", 120.0),
+            release_retry=_float(env, "DONDOC_RELEASE_RETRY_S", 10.0),
         )
 
 

@@ -66,10 +66,14 @@ def send_review_report(result: Any, report_path: str, rule_prefix: str = "review
     units = plan_contacts(engine, result.plan)
     targets = load_targets()
     md = Path(report_path)
-    body = md.read_text(encoding="utf-8") + f"\nBảng tính: {md.with_suffix('.xlsx')}\n"
-    t = result.totals
-    subject = (f"[{result.heading}] {result.plan}: {t['overdue']} quá hạn, "
-               f"{t['late']} trễ hạn, {t['done']} đúng hạn / {sum(t.values())} nhiệm vụ")
+    from dondoc.catalog.i18n import t
+
+    body = md.read_text(encoding="utf-8") + "\n" + t("review.mail_workbook",
+                                                     path=md.with_suffix(".xlsx")) + "\n"
+    totals = result.totals
+    subject = t("review.mail_subject", heading=result.heading, plan=result.plan,
+                overdue=totals["overdue"], late=totals["late"], done=totals["done"],
+                total=sum(totals.values()))
     rule = f"{rule_prefix}-{result.period}"
     report = Report(result.end, False, result.plan, targets.source)
     jobs = []

@@ -31,14 +31,12 @@ from urllib.parse import quote
 import orjson
 import yaml
 
-from dondoc.catalog.i18n import DondocError, lang
+from dondoc.catalog.i18n import DondocError, t
 from dondoc.catalog.safety import scrub_urls, url_label
 from dondoc.tasks import outbox
 from dondoc.tasks.render import Message
 
 ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
-ENV_DEADLINE = "DONDOC_SEND_DEADLINE"
-DEFAULT_DEADLINE_S = 60.0
 OUTBOX_CHANNEL = "outbox"
 _REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _USERINFO = re.compile(r"(://[^/@\s:]*:)[^@\s/]+@")
@@ -165,15 +163,14 @@ def _address_problem(url: str, plugin: Any) -> str | None:
     schema = url.split("://", 1)[0].lower()
     host, port = getattr(plugin, "host", None), getattr(plugin, "port", None)
     if schema in _NEEDS_HOST and not host:
-        return "no host" if lang() == "en" else "thiếu tên máy (host)"
+        return t("remind.url_no_host")
     if port is not None:
         try:
             ok = 1 <= int(port) <= 65535
         except (TypeError, ValueError):
             ok = False
         if not ok:
-            return (f"impossible port {port}" if lang() == "en"
-                    else f"cổng {port} không tồn tại (1 đến 65535)")
+            return t("remind.url_bad_port", port=port)
     return None
 
 
@@ -361,11 +358,8 @@ def _patch_connections() -> None:
 
 
 def deadline_s() -> float:
-    try:
-        value = float(os.environ.get(ENV_DEADLINE, DEFAULT_DEADLINE_S))
-    except ValueError:
-        return DEFAULT_DEADLINE_S
-    return value if value > 0 else DEFAULT_DEADLINE_S
+    from dondoc.catalog.settings import settings
+    return settings().send_deadline
 
 
 class _Deadline:

@@ -142,8 +142,8 @@ def test_dondoc_up_runs_the_main_job_and_picks_up_where_it_was(home: Path) -> No
     second = subprocess.run([sys.executable, "-m", "dondoc.tui.cli", "up", "--exit-after-sweep"],
                             env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
-    assert "plans: 5 unchanged" in second.stdout
-    assert "writes 0" in second.stdout  # nothing re-synced
+    assert "kế hoạch: giữ nguyên 5" in second.stdout  # the catalog did not change
+    assert "Số lần ghi: 0." in second.stdout  # nothing re-synced
     assert len(list((home / "outbox").rglob("*.json"))) == len(outbox)  # nothing sent twice
 
 

@@ -21,7 +21,7 @@ import yaml
 
 from dondoc.catalog.files.schema import UnitsFile
 from dondoc.catalog.files.yamlio import read_yaml
-from dondoc.catalog.i18n import DondocError, InputError, MESSAGES
+from dondoc.catalog.i18n import DondocError, InputError, catalogue
 from dondoc.catalog.rules import deadline as dl
 from dondoc.catalog.rules.units import UnitEntry, UnitIndex, norm
 
@@ -33,7 +33,7 @@ _BULLET = re.compile(r"^[-–•+*]\s*")
 
 def vi(key: str, **kw: Any) -> str:
     """Comments in a plan file are for the Vietnamese officials who keep it."""
-    return unicodedata.normalize("NFC", MESSAGES[key][0].format(**kw))
+    return unicodedata.normalize("NFC", catalogue("vi").singular[key].format(**kw))
 
 
 # ------------------------------------------------------------------- the unit registry

@@ -76,12 +76,8 @@ def _secrets_of(url: str) -> list[str]:
 
 def busy_timeout_ms() -> int:
     """How long one SQLite statement waits for another writer's lock (DONDOC_SQLITE_BUSY_MS)."""
-    import os
-
-    try:
-        return max(0, int(os.environ.get("DONDOC_SQLITE_BUSY_MS", "30000")))
-    except ValueError:
-        return 30000
+    from dondoc.catalog.settings import settings
+    return settings().sqlite_busy_ms
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]

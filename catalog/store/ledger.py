@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import OperationalError
 
 from dondoc.catalog.safety import scrub_urls
+from dondoc.catalog.settings import settings
 from dondoc.catalog.store.models import Delivery, Task
 
 T = Delivery.__table__
@@ -50,7 +51,6 @@ class Settings:
 
     @classmethod
     def from_env(cls) -> Settings:
-        from dondoc.catalog.settings import settings
         s = settings()
         return cls(claim_timeout=s.claim_timeout, max_attempts=s.max_attempts,
                    backoff=s.retry_backoff, backoff_cap=s.retry_backoff_cap)
@@ -120,7 +120,7 @@ def retrying(engine: Engine, work, budget: float | None = None):  # type: ignore
     SQLite's busy timeout bounds one wait; a long write (a catalog load, a backup) can
     outlast it. Each try is a whole transaction, so a retry never half-applies anything.
     """
-    budget = _env_float("DONDOC_LOCK_RETRY_S", 120.0) if budget is None else budget
+    budget = settings().lock_retry if budget is None else budget
     end = time.monotonic() + budget
     delay = 0.05
     while True:
@@ -309,7 +309,7 @@ def release(engine: Engine, claims: Iterable[Claim], sender: str) -> int:
                 .values(claimed_by=None, claimed_at=None, attempts=T.c.attempts - 1)).rowcount
         return n
 
-    return retrying(engine, work, budget=_env_float("DONDOC_RELEASE_RETRY_S", 10.0))
+    return retrying(engine, work, budget=settings().release_retry)
 
 
 def supersede(engine: Engine, keys: Iterable[str]) -> int:

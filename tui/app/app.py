@@ -24,7 +24,8 @@ from dondoc.catalog.store.engines import mask_url
 from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.store.queries import Filter
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
-from dondoc.tui.app.i18n import fmt_date, fmt_datetime, tr
+from dondoc.catalog.i18n import t as tr
+from dondoc.tui.app.i18n import fmt_date, fmt_datetime
 from dondoc.catalog.store import readmodel as data
 from dondoc.tui.app.screens.forms import ExtensionInput, ProgressInput, SnoozeInput
 from dondoc.tui.app.screens.main import MainScreen

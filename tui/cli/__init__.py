@@ -1,247 +1,132 @@
-"""The `dondoc` command line.
+"""The `dondoc` command line, composed in one place.
 
 Read-only commands import only the domain (catalog/), never Prefect, Textual or Apprise,
-so that `dondoc overdue` answers at once. Errors go to stderr, one line each; bad input
-exits with status 2 and changes nothing.
+so that `dondoc overdue` answers at once. The language is chosen from the arguments before
+the app is built, so that help, errors and results all speak it. Errors go to stderr, one
+line each; bad input and usage errors exit with status 2 and change nothing.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional, Sequence
 
 import typer
 
-from dondoc.catalog.i18n import DondocError, InputError, t
-from dondoc.catalog.settings import shipped_plans_dir
-from dondoc.tui.cli.common import (AsOfOpt, BadInput, JsonOpt, PlanOpt, UnitOpt, app, engine, parse_date,
-                        reader, task_filter)
-from dondoc.tui.cli.output import (cell, error_line, print_json, print_task_table,
-                                   stream_json_array)
+from dondoc.catalog.i18n import DondocError, InputError, has, set_lang, t
+from dondoc.tui.cli import (assign, catalog, deadline, exports, queries, remind, report, review,
+                            sync, tui, up)
+from dondoc.tui.cli.common import BadInput
+from dondoc.tui.cli.output import error_line
+from dondoc.tui.cli.usage import NeedsSubcommand, usage_error_line
 
-deadline_app = typer.Typer(help="Thời hạn (deadline language).", no_args_is_help=True)
-catalog_app = typer.Typer(help="Danh mục kế hoạch (the plan catalog).", no_args_is_help=True)
-app.add_typer(deadline_app, name="deadline")
-app.add_typer(catalog_app, name="catalog")
+PROG = "dondoc"
 
 
-# ------------------------------------------------------------------------- deadline
+def chosen_language(args: Sequence[str]) -> str:
+    """--lang X or --lang=X anywhere before "--", else DONDOC_LANG, else Vietnamese."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    from dondoc.catalog.settings import settings
+    return settings().lang
 
 
-@deadline_app.command("parse")
-def deadline_parse(
-    texts: Annotated[list[str], typer.Argument(help="Phrases, or - to read one a line from stdin.")],
-    between: Annotated[Optional[tuple[str, str]], typer.Option(
-        "--between", help="START END: list the occurrences inside this window.")] = None,
-    as_json: JsonOpt = False,
-    anchor: Annotated[Optional[str], typer.Option(
-        "--from", help="The plan's date, for relative deadlines (trong vòng 30 ngày kể từ ...).")] = None,
-) -> None:
-    """Parse Vietnamese deadline phrases ("Quý IV/2022", "hằng năm", ...)."""
-    from dondoc.catalog.rules.deadline import parse as parse_phrase
-
-    parse = _anchored_parser(parse_phrase, parse_date(anchor) if anchor else None)
-    window = (parse_date(between[0]), parse_date(between[1])) if between else None
-    from_stdin = texts == ["-"]
-    phrases = [ln.strip() for ln in sys.stdin.read().splitlines() if ln.strip()] \
-        if from_stdin else texts
-    results: list[dict[str, object]] = []
-    failed = False
-    for phrase in phrases:
-        try:
-            d = parse(phrase)
-        except DondocError as exc:
-            failed = True
-            error_line(f"«{phrase}»: {exc}")
-            results.append({"text": phrase, "error": str(exc)})
-            continue
-        item = d.as_json()
-        item["occurrences"] = ([o.isoformat() for o in d.occurrences(*window, dtstart=window[0])]
-                               if window else None)
-        results.append(item)
-    single = len(phrases) == 1 and not from_stdin
-    if as_json:
-        if not (single and failed):
-            print_json(results[0] if single else results)
-    else:
-        for item in results:
-            if "error" not in item:
-                print(f"{item['text']}\t{item['kind']}\t{item['start'] or '-'}\t"
-                      f"{item['due'] or '-'}\t{item['rrule'] or '-'}"
-                      + (f"\t{','.join(item['occurrences'])}" if item.get("occurrences") else ""))
-    if failed:
-        raise BadInput
+def _root(lang: Annotated[Optional[str], typer.Option("--lang", help="help.opt.lang")] = None,
+          ) -> None:
+    if lang:
+        set_lang(lang)
 
 
-def _anchored_parser(parse, anchor):  # type: ignore[no-untyped-def]
-    """parse with the plan's date; the working-day calendar is loaded only when needed."""
-    if anchor is None:
-        return parse
-
-    def add_working_days(day, n):  # type: ignore[no-untyped-def]
-        from dondoc.catalog.rules.workdays import default_calendar
-        return default_calendar().add_working_days(day, n)
-
-    return lambda text: parse(text, anchor, add_working_days)
-
-
-# ------------------------------------------------------------------------- catalog
-
-
-def _read(path: Path, with_db: bool):  # type: ignore[no-untyped-def]
-    from dondoc.catalog.store.loader import read_for_load
-    from dondoc.catalog.files.reader import read_catalog
-
-    cat = read_for_load(engine(), path) if with_db else read_catalog(path)
-    if cat.errors:
-        for err in cat.errors:
-            error_line(err.render())
-        raise BadInput
-    return cat
+def build_app() -> typer.Typer:
+    """Every command group, registered in the order `dondoc --help` lists them."""
+    app = typer.Typer(help="help.app", no_args_is_help=True, pretty_exceptions_enable=False,
+                      add_completion=False)
+    app.callback()(_root)
+    queries.register(app)
+    deadline.register(app)
+    catalog.register(app)
+    exports.register(app)
+    remind.register(app)
+    report.register(app)
+    assign.register(app)
+    review.register(app)
+    sync.register(app)
+    up.register(app)
+    tui.register(app)
+    return app
 
 
-@catalog_app.command("validate")
-def catalog_validate(path: Annotated[Optional[Path], typer.Argument()] = None,
-                     as_json: JsonOpt = False) -> None:
-    """Check plan files and unit registries: exit 0, or 2 with file:line: message lines."""
-    cat = _read(path or shipped_plans_dir(), with_db=False)
-    _warn_app_assignments(cat)
-    counts = {"plans": len(cat.plans), "tasks": cat.task_count, "targets": cat.target_count,
-              "units": len(cat.units)}
-    if as_json:
-        print_json({"valid": True, **counts})
-    else:
-        print(t("cli.valid", **counts))
+def build_command() -> Any:
+    """The click command tree of the app, its help texts in the chosen language."""
+    command = typer.main.get_command(build_app())
+    _localize(command)
+    return command
 
 
-def _warn_app_assignments(cat) -> None:  # type: ignore[no-untyped-def]
-    """Warn where a file names a lead for a task the app assigned (the file wins on load).
+def _localize(command: Any) -> None:
+    # Typer builds fresh click objects on every get_command, so changing them is safe.
+    for attr in ("help", "short_help"):
+        value = getattr(command, attr, None)
+        if value and has(value):
+            setattr(command, attr, t(value))
+    for param in command.params:
+        if getattr(param, "help", None) and has(param.help):
+            param.help = t(param.help)
+    _localize_behaviour(command)
+    for sub in getattr(command, "commands", {}).values():
+        _localize(sub)
 
-    Only against a database that exists already: validating must not create one."""
-    from dondoc.catalog.settings import database_url
-    from dondoc.catalog.store.assignments import lead_disagreements
 
-    url = database_url()
-    if url.startswith("sqlite") and not Path(url.split("///", 1)[-1]).exists():
-        return
+def _localize_behaviour(command: Any) -> None:
+    """--help's own line, the usage line, typer's panel titles, and a short usage error for a
+    group called without a subcommand."""
+    # Instance attributes: these click objects live for one run of the command.
+    original_option, original_help, original_parse = (
+        command.get_help_option, command.format_help, command.parse_args)
+
+    def get_help_option(ctx: Any) -> Any:
+        option = original_option(ctx)
+        if option is not None:
+            option.help = t("help.opt.help")
+        return option
+
+    def format_usage(ctx: Any, formatter: Any) -> None:
+        pieces = command.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=t("help.usage") + " ")
+
+    def format_help(ctx: Any, formatter: Any) -> None:
+        from typer import rich_utils  # imported by typer only when help is shown
+
+        rich_utils.OPTIONS_PANEL_TITLE = t("help.panel.options")
+        rich_utils.COMMANDS_PANEL_TITLE = t("help.panel.commands")
+        rich_utils.ARGUMENTS_PANEL_TITLE = t("help.panel.arguments")
+        rich_utils.DEFAULT_STRING = t("help.default")
+        rich_utils.REQUIRED_LONG_STRING = t("help.required")
+        original_help(ctx, formatter)
+
+    def parse_args(ctx: Any, args: list[str]) -> Any:
+        if not args and getattr(command, "no_args_is_help", False) and not ctx.resilient_parsing:
+            raise NeedsSubcommand("", ctx)
+        return original_parse(ctx, args)
+
+    command.get_help_option = get_help_option
+    command.format_usage = format_usage
+    command.format_help = format_help
+    command.parse_args = parse_args
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    set_lang(chosen_language(args))
+    from typer._click import exceptions as click_errors  # the click bundled with typer
+
     try:
-        warnings = lead_disagreements(engine(), cat)
-    except DondocError:  # no database to compare with: the files alone are valid
-        return
-    for warning in warnings:
-        error_line(warning.render())
-
-
-@catalog_app.command("load")
-def catalog_load(path: Annotated[Optional[Path], typer.Argument()] = None,
-                 as_json: JsonOpt = False) -> None:
-    """Load plan files into the database: all or nothing; loading twice changes nothing."""
-    from dondoc.catalog.store.loader import load_catalog
-
-    cat = _read(path or shipped_plans_dir(), with_db=True)
-    total = cat.task_count + cat.target_count + len(cat.plans)
-    with _progress(total, "Nạp danh mục" if not as_json else "") as advance:
-        summary = load_catalog(engine(), cat, progress=advance)
-    if as_json:
-        print_json({"changed": summary.changed, **summary.as_json()})
-        return
-    if not summary.changed:
-        print(t("cli.unchanged"))
-    parts = [f"{entity}: " + ", ".join(f"{n} {action}" for action, n in actions.items())
-             for entity, actions in summary.as_json().items()]
-    print(t("cli.loaded", summary="; ".join(parts)))
-
-
-class _progress:
-    """A rich progress bar on a terminal for long work; silent otherwise."""
-
-    def __init__(self, total: int, label: str) -> None:
-        self.total, self.label, self.bar = total, label, None
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        if self.label and sys.stderr.isatty() and self.total > 2000:
-            from rich.console import Console
-            from rich.progress import Progress
-            self.bar = Progress(console=Console(stderr=True), transient=True)
-            self.bar.start()
-            task = self.bar.add_task(self.label, total=self.total)
-            return lambda n: self.bar.advance(task, n)
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        if self.bar:
-            self.bar.stop()
-
-
-# ------------------------------------------------------------------------- queries
-
-
-@app.command("plans")
-def plans(as_json: JsonOpt = False) -> None:
-    """The plans in the catalog, with task, target and budget totals."""
-    rows = reader().plans()
-    if as_json:
-        print_json(rows)
-        return
-    from rich.console import Console
-    from rich.table import Table
-    table = Table()
-    for col in ("code", "title", "issuer", "issued_on", "tasks", "targets", "budget_vnd"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(cell(r["code"]), cell(r["title"], 200), cell(r["issuer"]), r["issued_on"] or "",
-                      str(r["tasks"]), str(r["targets"]), f"{r['budget_vnd']:,}".replace(",", "."))
-    Console().print(table)
-
-
-@app.command("tasks")
-def tasks(plan: PlanOpt = None, unit: UnitOpt = None, as_of: AsOfOpt = None,
-          as_json: JsonOpt = False, unassigned: Annotated[bool, typer.Option(
-              "--unassigned", help="Only tasks nobody leads (chưa giao).")] = False) -> None:
-    """Every live task with its status on the as-of date."""
-    rdr = reader()
-    f = task_filter(rdr, as_of, plan, unit, unassigned)
-    items = rdr.items(f)
-    stream_json_array(items) if as_json else print_task_table(items)
-
-
-@app.command("overdue")
-def overdue(as_of: AsOfOpt = None, plan: PlanOpt = None, unit: UnitOpt = None,
-            count: Annotated[bool, typer.Option("--count", help="Only how many.")] = False,
-            as_json: JsonOpt = False) -> None:
-    """Tasks overdue on the as-of date, worst first."""
-    rdr = reader()
-    f = task_filter(rdr, as_of, plan, unit)
-    if count:
-        n = rdr.count_overdue(f)
-        print_json({"count": n, "as_of": f.as_of.isoformat()}) if as_json else print(n)
-        return
-    # Items come oldest effective due first, which for overdue tasks is worst first.
-    items = rdr.items(f, statuses=("overdue",))
-    stream_json_array(items) if as_json else print_task_table(items)
-
-
-# Each feature registers its commands from its own module.
-from dondoc.tui.cli import up as cmd_up  # noqa: E402,F401
-from dondoc.tui.cli import tui as cmd_tui  # noqa: E402,F401
-from dondoc.tui.cli import remind as cmd_remind  # noqa: E402,F401
-from dondoc.tui.cli import sync as cmd_sync  # noqa: E402,F401
-from dondoc.tui.cli import review as cmd_review  # noqa: E402,F401
-from dondoc.tui.cli import report as cmd_report  # noqa: E402,F401
-from dondoc.tui.cli import imports as cmd_imports  # noqa: E402
-cmd_imports.register(catalog_app)
-from dondoc.tui.cli import exports as cmd_exports  # noqa: E402
-cmd_exports.register(app)
-from dondoc.tui.cli import assign as cmd_assign  # noqa: E402
-cmd_assign.register(app)
-
-def main() -> None:
-    try:
-        # Without standalone mode click returns a typer.Exit's code instead of exiting.
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        code = build_command().main(args=args, prog_name=PROG, standalone_mode=False)
     except BadInput:
         sys.exit(2)
     except InputError as exc:
@@ -250,23 +135,12 @@ def main() -> None:
     except DondocError as exc:
         error_line(str(exc))
         sys.exit(2)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
     except typer.Abort:
         sys.exit(130)
-    except Exception as exc:  # click's usage errors carry their own exit code
-        import click
-        from typer import _click as vendored  # typer ships its own copy of click
-
-        if isinstance(exc, (click.BadParameter, vendored.exceptions.BadParameter)):
-            error_line(t("cli.bad_value", option=exc.param_hint if isinstance(
-                exc.param_hint, str) else getattr(exc.param, "opts", ["?"])[0],
-                problem=exc.message))
-            sys.exit(2)
-        if isinstance(exc, (click.ClickException, vendored.exceptions.ClickException)):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except click_errors.ClickException as exc:
+        error_line(usage_error_line(exc))
+        sys.exit(2 if isinstance(exc, click_errors.UsageError) else exc.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -16,13 +16,12 @@ from dondoc.tui.cli.output import line, print_json
 
 
 def assign_command(
-    plan: Annotated[str, typer.Argument(help="Plan code.")],
-    task: Annotated[str, typer.Argument(help="Task code.")],
-    lead: Annotated[Optional[list[str]], typer.Option(
-        "--lead", help="A lead unit (code, name, alias or group); repeat for joint leads.")] = None,
+    plan: Annotated[str, typer.Argument(help="help.arg.plan_code")],
+    task: Annotated[str, typer.Argument(help="help.arg.task_code")],
+    lead: Annotated[Optional[list[str]], typer.Option("--lead", help="help.opt.assign_lead")] = None,
     coordinator: Annotated[Optional[list[str]], typer.Option(
-        "--coordinator", help="A coordinating unit; repeat for more.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="Why, for the audit trail.")] = None,
+        "--coordinator", help="help.opt.assign_coordinator")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="help.opt.assign_note")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Assign a task to lead and coordinating units (the app's own assignment)."""
@@ -58,4 +57,4 @@ def _unit_names(codes: list[str]) -> dict[str, str]:
 
 
 def register(app: typer.Typer) -> None:
-    app.command("assign")(assign_command)
+    app.command("assign", help="help.cmd.assign")(assign_command)

@@ -1,7 +1,8 @@
-"""What every command module shares: the Typer app, option types, date and engine helpers.
+"""What every command module shares: option types, date and engine helpers.
 
-Command modules (tui/cmd_*.py) import heavy libraries (Prefect, Textual, Apprise) inside
-their command functions only, so that registering them costs nothing at start-up.
+Command modules import heavy libraries (Prefect, Textual, Apprise) inside their command
+functions only, so that registering them costs nothing at start-up. Help texts are message
+keys ("help.json"); the app builder puts them in the chosen language.
 """
 
 from __future__ import annotations
@@ -11,27 +12,17 @@ from typing import Annotated, Optional
 
 import typer
 
-from dondoc.catalog.i18n import DondocError, set_lang
+from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.settings import today
 
-app = typer.Typer(help="dondoc: đôn đốc thực hiện kế hoạch (follow up government plans).",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON output for scripts.")]
-AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="The world as of this day (dd/mm/yyyy or yyyy-mm-dd).")]
-PlanOpt = Annotated[Optional[str], typer.Option("--plan", help="Plan code.")]
-UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="Unit code, name or alias.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="help.opt.json")]
+AsOfOpt = Annotated[Optional[str], typer.Option("--as-of", help="help.opt.as_of")]
+PlanOpt = Annotated[Optional[str], typer.Option("--plan", help="help.opt.plan")]
+UnitOpt = Annotated[Optional[str], typer.Option("--unit", help="help.opt.unit")]
 
 
 class BadInput(Exception):
     """Already reported on stderr; exit with status 2."""
-
-
-@app.callback()
-def _global(lang: Annotated[Optional[str], typer.Option(
-        "--lang", help="vi (default) or en; also DONDOC_LANG.")] = None) -> None:
-    if lang:
-        set_lang(lang)
 
 
 def parse_date(value: str | None) -> dt.date:

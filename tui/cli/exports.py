@@ -31,7 +31,7 @@ def register(app: typer.Typer) -> None:
                     as_of: AsOfOpt = None) -> None:
         """The tracking workbook: a sheet per plan, a summary by lead unit."""
         from dondoc.catalog.files.workbook import write_workbook
-        from dondoc.catalog.i18n import t
+        from dondoc.catalog.i18n import nt, t
         from dondoc.catalog.store.exportrows import plan_infos, task_extras
 
         _check_target(output)
@@ -39,8 +39,8 @@ def register(app: typer.Typer) -> None:
         f = task_filter(rdr, as_of, plan, unit)
         items = list(rdr.items(f))
         counts = write_workbook(output, items, plan_infos(rdr), task_extras(rdr, plan), f.as_of)
-        print(t("export.written", path=output, count=len(items), what_vi="nhiệm vụ",
-                what="tasks") + f" ({len(counts) - 1} kế hoạch)")
+        print(t("export.written", path=output, count=len(items), what=t("export.what.tasks"))
+              + " " + nt("export.plans", len(counts) - 1))
 
     @export_app.command("ics")
     def export_ics(output: OutFile, unit: UnitOpt = None, plan: PlanOpt = None,
@@ -58,4 +58,4 @@ def register(app: typer.Typer) -> None:
         stamp = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         n = write_calendar(output, rdr.items(f), plan_infos(rdr), task_extras(rdr, plan),
                            rdr.calendar, stamp)
-        print(t("export.written", path=output, count=n, what_vi="sự kiện", what="events"))
+        print(t("export.written", path=output, count=n, what=t("export.what.events")))

@@ -7,7 +7,7 @@ from typing import Any, Iterable
 
 import orjson
 
-from dondoc.catalog.i18n import lang, status_label, t
+from dondoc.catalog.i18n import has, status_label, t
 from dondoc.catalog.safety import printable
 
 _OPTS = orjson.OPT_NON_STR_KEYS
@@ -42,6 +42,18 @@ def stream_json_array(items: Iterable[Any], batch: int = 2048) -> int:
     return count
 
 
+def changes_line(summary: dict[str, dict[str, int]]) -> str:
+    """A load summary ({"tasks": {"created": 8}}) in words: "nhiệm vụ: tạo 8; …"."""
+    def word(key: str, fallback: str) -> str:
+        return t(key) if has(key) else fallback
+
+    return "; ".join(
+        word(f"load.entity.{entity}", entity) + ": " + ", ".join(
+            t("load.item", n=n, action=word(f"load.action.{action}", action))
+            for action, n in actions.items())
+        for entity, actions in summary.items())
+
+
 def error_line(text: str) -> None:
     sys.stderr.write(text.rstrip("\n") + "\n")
 
@@ -53,24 +65,6 @@ STATUS_STYLE = {
     "done": ("green", "✓"),
     "no_deadline": ("dim", "–"),
 }
-
-HEADERS = {
-    "plan": ("Kế hoạch", "Plan"),
-    "task": ("Mã", "Code"),
-    "section": ("Mục", "Section"),
-    "title": ("Nhiệm vụ", "Task"),
-    "lead": ("Chủ trì", "Lead"),
-    "deadline_text": ("Thời hạn", "Deadline"),
-    "effective_due": ("Hạn thực tế", "Effective due"),
-    "status": ("Trạng thái", "Status"),
-    "days_overdue": ("Số ngày quá hạn", "Days overdue"),
-}
-
-
-def header(key: str) -> str:
-    vi, en = HEADERS[key]
-    return en if lang() == "en" else vi
-
 
 def cell(value: Any, limit: int | None = None) -> str:
     """A value for a rich table: terminal escapes shown as \\xNN, rich markup inert."""
@@ -101,7 +95,7 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     table = Table(show_lines=False, expand=False)
     for key in ("plan", "task", "title", "lead", "deadline_text", "effective_due", "status",
                 "days_overdue"):
-        table.add_column(header(key), overflow="fold",
+        table.add_column(t(f"head.{key}"), overflow="fold",
                          max_width=50 if key == "title" else None)
     count = 0
     for item in items:
@@ -120,6 +114,5 @@ def print_task_table(items: Iterable[dict[str, Any]], limit: int = 500) -> int:
     console.print(table)
     if count > limit:
         more = count - limit
-        console.print(f"… {more} more (--json for all)" if lang() == "en"
-                      else f"… còn {more} dòng nữa (dùng --json để xem hết)")
+        console.print(t("cli.more_rows", n=more))
     return count

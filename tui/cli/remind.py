@@ -13,33 +13,17 @@ that send; `deliveries` only reads the ledger.
 from __future__ import annotations
 
 import sys
-from contextlib import contextmanager
-from typing import Annotated, Any, Callable, Iterator, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
-from dondoc.catalog.i18n import DondocError, lang, t
-from dondoc.tui.cli.common import AsOfOpt, JsonOpt, PlanOpt, app, engine, parse_date
+from dondoc.catalog.i18n import DondocError, lang, nt, t
+from dondoc.tui.cli.common import AsOfOpt, JsonOpt, PlanOpt, engine, parse_date
 from dondoc.tui.cli.output import line, print_json, stream_json_array
+from dondoc.tui.cli.progress import progress
 
-DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Show what would be sent; send nothing.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", help="Messages sent at once (1-256).")]
-
-
-@contextmanager
-def _progress(label: str, quiet: bool) -> Iterator[tuple[Callable[[int], None] | None,
-                                                         Callable[[int], None] | None]]:
-    """A rich progress bar on stderr when it is a terminal; nothing otherwise."""
-    if quiet or not sys.stderr.isatty():
-        yield None, None
-        return
-    from rich.console import Console
-    from rich.progress import Progress
-
-    bar = Progress(console=Console(stderr=True), transient=True)
-    task = bar.add_task(label, total=None)
-    with bar:
-        yield (lambda n: bar.advance(task, n)), (lambda total: bar.update(task, total=total))
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="help.opt.dry_run")]
+WorkersOpt = Annotated[int, typer.Option("--workers", help="help.opt.workers")]
 
 
 def _check(plan: str | None, workers: int) -> None:
@@ -69,11 +53,10 @@ def _print(report: Any, as_json: bool) -> None:
         if d.get("error"):
             print(f"             {line(d['error'], 500)}")
     if len(report.deliveries) > 200:
-        print(f"  … {len(report.deliveries) - 200}" + (" more (--json for all)" if lang() == "en"
-                                                       else " dòng nữa (dùng --json để xem hết)"))
+        print("  " + t("cli.more_rows", n=len(report.deliveries) - 200))
     if report.unrouted:
         units = sorted(report.unrouted)
-        print(t("remind.unrouted", n=len(units), units=", ".join(units[:20])
+        print(nt("remind.unrouted", len(units), units=", ".join(units[:20])
                 + (" …" if len(units) > 20 else "")))
 
 
@@ -93,11 +76,10 @@ def _exit_status(report: Any) -> None:
         raise typer.Exit(1)
 
 
-@app.command("remind")
 def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
            workers: WorkersOpt = 16, as_json: JsonOpt = False,
            retry_failed: Annotated[bool, typer.Option(
-               "--retry-failed", help="Try again the reminders given up after too many failures.")] = False
+               "--retry-failed", help="help.opt.retry_failed")] = False
            ) -> None:
     """Send the reminders due on the as-of day (before, on and after each deadline)."""
     day = parse_date(as_of)
@@ -109,14 +91,13 @@ def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = No
     from dondoc.tasks.remind import sweep
 
     targets = load_targets()
-    with _progress("Nhắc việc" if lang() == "vi" else "Reminders", dry_run) as (advance, total):
+    with progress(t("progress.remind"), quiet=dry_run) as bar:
         report = sweep(engine(), day, targets, plan=plan, dry_run=dry_run, lang=lang(),
-                       workers=workers, progress=advance, on_total=total)
+                       workers=workers, progress=bar.advance, on_total=bar.set_total)
     _print(report, as_json)
     _exit_status(report)
 
 
-@app.command("digest")
 def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOpt = 16,
            as_json: JsonOpt = False) -> None:
     """Send each unit its weekly digest: its overdue and due-soon tasks (once per ISO week)."""
@@ -126,18 +107,17 @@ def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOp
     from dondoc.tasks.remind import digest as run_digest
 
     targets = load_targets()
-    with _progress("Tổng hợp tuần" if lang() == "vi" else "Digests", dry_run) as (advance, total):
+    with progress(t("progress.digest"), quiet=dry_run) as bar:
         report = run_digest(engine(), day, targets, dry_run=dry_run, lang=lang(),
-                            workers=workers, progress=advance, on_total=total)
+                            workers=workers, progress=bar.advance, on_total=bar.set_total)
     _print(report, as_json)
     _exit_status(report)
 
 
-@app.command("deliveries")
 def deliveries(failed: Annotated[bool, typer.Option(
-                   "--failed", help="Only failed ones (to retry, or given up).")] = False,
+                   "--failed", help="help.opt.failed")] = False,
                plan: PlanOpt = None,
-               limit: Annotated[Optional[int], typer.Option("--limit", help="At most N rows.")] = None,
+               limit: Annotated[Optional[int], typer.Option("--limit", help="help.opt.limit")] = None,
                as_json: JsonOpt = False) -> None:
     """The reminder ledger, newest first: what was sent, when, to whom, and what failed."""
     from dondoc.catalog.store.ledger import rows
@@ -156,4 +136,10 @@ def deliveries(failed: Annotated[bool, typer.Option(
         if r["error"]:
             print(f"{'':14}{line(r['error'], 500)}")
     if not count:
-        print("(trống)" if lang() == "vi" else "(empty)")
+        print(t("cli.empty"))
+
+
+def register(app: typer.Typer) -> None:
+    app.command("remind", help="help.cmd.remind")(remind)
+    app.command("digest", help="help.cmd.digest")(digest)
+    app.command("deliveries", help="help.cmd.deliveries")(deliveries)

@@ -8,24 +8,19 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dondoc.catalog.i18n import DondocError
-from dondoc.tui.cli.common import JsonOpt, app, engine, parse_date
+from dondoc.catalog.i18n import DondocError, t
+from dondoc.tui.cli.common import JsonOpt, engine, parse_date
 from dondoc.tui.cli.output import print_json
 
-report_app = typer.Typer(help="Báo cáo tiến độ (progress reports).", no_args_is_help=True)
-app.add_typer(report_app, name="report")
-
-
-_WHAT_VI = {"task": "nhiệm vụ", "target": "chỉ tiêu"}
 
 
 def _one(rows: list[tuple[Any, ...]], what: str, ref: str, plan: str | None) -> tuple[Any, ...]:
     if len(rows) == 1:
         return rows[0]
     if not rows:
-        raise DondocError("report.not_found", what=what, what_vi=_WHAT_VI[what],
+        raise DondocError("report.not_found", what=t(f"report.what.{what}"),
                           ref=ref if not plan else f"{plan}/{ref}")
-    raise DondocError("report.ambiguous", what=what, what_vi=_WHAT_VI[what], ref=ref,
+    raise DondocError("report.ambiguous", what=t(f"report.what.{what}"), ref=ref,
                       plans=", ".join(sorted(str(r[1]) for r in rows)))
 
 
@@ -44,21 +39,20 @@ def resolve_task(plan: str | None, ref: str) -> tuple[int, str, str]:
         return _find(conn, "task", plan, ref)
 
 
-@report_app.command("submit")
 def submit(
-    task: Annotated[Optional[str], typer.Option("--task", help="Task code (or PLAN/CODE).")] = None,
-    target: Annotated[Optional[str], typer.Option("--target", help="Target code (or PLAN/CODE).")] = None,
-    plan: Annotated[Optional[str], typer.Option("--plan", help="Plan code, where codes repeat.")] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="Reporting unit (code, name, alias).")] = None,
-    progress: Annotated[Optional[int], typer.Option("--progress", help="Percent done, 0-100.")] = None,
-    note: Annotated[Optional[str], typer.Option("--note")] = None,
-    difficulties: Annotated[Optional[str], typer.Option("--difficulties", help="Khó khăn, vướng mắc.")] = None,
-    proposals: Annotated[Optional[str], typer.Option("--proposals", help="Đề xuất, kiến nghị.")] = None,
-    extension_to: Annotated[Optional[str], typer.Option("--extension-to", help="Ask for a new due date.")] = None,
-    occurrence: Annotated[Optional[str], typer.Option("--occurrence", help="For a recurring duty: which due date this answers (default: the current one).")] = None,
-    done: Annotated[bool, typer.Option("--done", help="The task is finished.")] = False,
-    year: Annotated[Optional[int], typer.Option("--year", help="With --target: the year of the figure.")] = None,
-    value: Annotated[Optional[str], typer.Option("--value", help="With --target: the actual figure.")] = None,
+    task: Annotated[Optional[str], typer.Option("--task", help="help.opt.report_task")] = None,
+    target: Annotated[Optional[str], typer.Option("--target", help="help.opt.report_target")] = None,
+    plan: Annotated[Optional[str], typer.Option("--plan", help="help.opt.report_plan")] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="help.opt.report_unit")] = None,
+    progress: Annotated[Optional[int], typer.Option("--progress", help="help.opt.progress")] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="help.opt.note")] = None,
+    difficulties: Annotated[Optional[str], typer.Option("--difficulties", help="help.opt.difficulties")] = None,
+    proposals: Annotated[Optional[str], typer.Option("--proposals", help="help.opt.proposals")] = None,
+    extension_to: Annotated[Optional[str], typer.Option("--extension-to", help="help.opt.extension_to")] = None,
+    occurrence: Annotated[Optional[str], typer.Option("--occurrence", help="help.opt.occurrence")] = None,
+    done: Annotated[bool, typer.Option("--done", help="help.opt.done")] = False,
+    year: Annotated[Optional[int], typer.Option("--year", help="help.opt.year")] = None,
+    value: Annotated[Optional[str], typer.Option("--value", help="help.opt.value")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record a unit's progress report on a task, or a target's actual figure for a year."""
@@ -75,7 +69,24 @@ def submit(
     if as_json:
         print_json(result)
     else:
-        print(f"Đã ghi nhận báo cáo: {result}")
+        print(_sentence(result))
+
+
+def _sentence(result: dict[str, Any]) -> str:
+    """What was recorded, said as a person would say it."""
+    if "target" in result:
+        return t("report.recorded_target", plan=result["plan"], target=result["target"],
+                 year=result["year"], value=result["value"])
+    parts = [t("report.recorded_task", plan=result["plan"], task=result["task"])]
+    if result["progress"] is not None:
+        parts.append(t("report.part.progress", progress=result["progress"]))
+    if result["occurrence"]:
+        parts.append(t("report.part.occurrence", day=result["occurrence"]))
+    if result["done"]:
+        parts.append(t("report.part.done"))
+    if result["extension_requested_to"]:
+        parts.append(t("report.part.extension", day=result["extension_requested_to"]))
+    return parts[0] + (": " + "; ".join(parts[1:]) if len(parts) > 1 else "") + "."
 
 
 def _submit_task(ref: str | None, plan: str | None, unit_code: str | None, progress: int | None,
@@ -136,3 +147,9 @@ def _submit_target(ref: str, plan: str | None, year: int | None, value: str | No
         tid, plan_code, code = _find(conn, "target", plan, ref)
         record_target_actual(conn, tid, plan_code, code, year, number, value, note, unit_code)
     return {"plan": plan_code, "target": code, "year": year, "value": number if number is not None else value}
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="help.group.report", no_args_is_help=True)
+    group.command("submit", help="help.cmd.report_submit")(submit)
+    app.add_typer(group, name="report")

@@ -7,12 +7,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from dondoc.catalog.i18n import DondocError
-from dondoc.tui.cli.common import JsonOpt, PlanOpt, app, engine
+from dondoc.catalog.i18n import DondocError, has, t
+from dondoc.tui.cli.common import JsonOpt, PlanOpt, engine
 from dondoc.tui.cli.output import print_json
 
-review_app = typer.Typer(help="Sơ kết quý (quarterly reviews).", no_args_is_help=True)
-app.add_typer(review_app, name="review")
 
 REVIEW_DEPLOYMENT = "quarterly-review"
 # A scheduled review that has not started this long after its time was missed.
@@ -52,10 +50,9 @@ def _check_prefect() -> None:
         raise DondocError("prefect.unreachable", url=prefect_api_url())
 
 
-@review_app.command("schedule")
-def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
-             quarter: Annotated[str, typer.Option("--quarter", help="e.g. 2025Q3")],
-             at: Annotated[str, typer.Option("--at", help='e.g. "2025-10-06 08:00" (Vietnam time)')],
+def schedule(plan: Annotated[str, typer.Option("--plan", help="help.opt.plan")],
+             quarter: Annotated[str, typer.Option("--quarter", help="help.opt.quarter")],
+             at: Annotated[str, typer.Option("--at", help="help.opt.at")],
              as_json: JsonOpt = False) -> None:
     """Schedule a plan's quarterly review as a flow run; scheduling it twice gives one run."""
     import asyncio
@@ -92,11 +89,10 @@ def schedule(plan: Annotated[str, typer.Option("--plan", help="Plan code.")],
     if as_json:
         print_json(result)
     else:
-        print(f"Đã lên lịch sơ kết {period} của {plan} lúc {result['scheduled_at']} "
-              f"(flow run {flow_run.name})")
+        print(t("review.scheduled_line", period=period, plan=plan, at=result["scheduled_at"],
+                run=flow_run.name))
 
 
-@review_app.command("status")
 def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
     """Each review: scheduled, running, done, missed or failed, with its numbers."""
     if plan:
@@ -108,11 +104,13 @@ def status(plan: PlanOpt = None, as_json: JsonOpt = False) -> None:
         print_json(rows)
         return
     if not rows:
-        print("Chưa có kỳ sơ kết nào.")
+        print(t("review.none"))
     for r in rows:
-        totals = (r.get("summary") or {}).get("totals") or {}
-        print(f"{r['plan']} {r['quarter']}: {r['status']} {r['scheduled_at'] or ''} "
-              + " ".join(f"{k}={v}" for k, v in totals.items()))
+        totals = r.get("totals") or {}
+        status = t(f"review.{r['status']}") if has(f"review.{r['status']}") else r["status"]
+        print(f"{r['plan']} {r['quarter']}: {status} {r['scheduled_at'] or ''} "
+              + " ".join(f"{t(f'fig.{k}') if has(f'fig.{k}') else k}={v}"
+                         for k, v in totals.items()))
 
 
 def review_rows(plan: Optional[str] = None) -> list[dict[str, Any]]:
@@ -166,3 +164,10 @@ def _flow_run_states(ids: list[str]) -> dict[str, str]:
             return {str(r.id): r.state.type.value for r in runs if r.state}
 
     return asyncio.run(run())
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(help="help.group.review", no_args_is_help=True)
+    group.command("schedule", help="help.cmd.review_schedule")(schedule)
+    group.command("status", help="help.cmd.review_status")(status)
+    app.add_typer(group, name="review")

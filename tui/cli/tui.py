@@ -7,15 +7,14 @@ from typing import Annotated, Optional
 import typer
 
 from dondoc.catalog.i18n import set_lang
-from dondoc.tui.cli.common import AsOfOpt, PlanOpt, UnitOpt, app, engine, reader, task_filter
+from dondoc.tui.cli.common import AsOfOpt, PlanOpt, UnitOpt, engine, reader, task_filter
 
 
-@app.command("tui")
 def tui(as_of: AsOfOpt = None, plan: PlanOpt = None, unit: UnitOpt = None,
         lang: Annotated[Optional[str], typer.Option(
-            "--lang", help="vi (default) or en; also DONDOC_LANG.")] = None,
+            "--lang", help="help.opt.lang")] = None,
         refresh: Annotated[float, typer.Option(
-            "--refresh", min=0, help="Seconds between checks for changes (0: never).")] = 3.0,
+            "--refresh", min=0, help="help.opt.refresh")] = 3.0,
         ) -> None:
     """Overdue items, deadlines, units, targets, quarterly reviews and reminders, in a terminal."""
     if lang:
@@ -28,3 +27,7 @@ def tui(as_of: AsOfOpt = None, plan: PlanOpt = None, unit: UnitOpt = None,
 
     DondocApp(engine(), as_of=f.as_of, plan=f.plan, unit=f.unit,
               db_label=mask_url(database_url()), refresh_seconds=refresh).run()
+
+
+def register(app: typer.Typer) -> None:
+    app.command("tui", help="help.cmd.tui")(tui)

@@ -16,19 +16,18 @@ from typing import Annotated
 import typer
 
 from dondoc.catalog.settings import database_url, dondoc_home, shipped_plans_dir, today
-from dondoc.tui.cli.common import app, engine
-from dondoc.tui.cli.output import error_line
+from dondoc.catalog.i18n import nt, t
+from dondoc.tui.cli.common import engine
+from dondoc.tui.cli.output import changes_line, error_line
 
 
-def _say(vi: str, en: str) -> None:
-    from dondoc.catalog.i18n import lang
-    print(en if lang() == "en" else vi, flush=True)
+def _say(text: str) -> None:
+    print(text, flush=True)
 
 
-@app.command("up")
-def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not start a worker.")] = False,
+def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="help.opt.no_worker")] = False,
        exit_after_sweep: Annotated[bool, typer.Option(
-           "--exit-after-sweep", help="Stop once the first sweep has finished (for scripts).")] = False) -> None:
+           "--exit-after-sweep", help="help.opt.exit_after_sweep")] = False) -> None:
     """Start everything on this machine and keep it running until Ctrl-C."""
     import asyncio
 
@@ -38,6 +37,7 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not start
     from dondoc.catalog.settings import prefect_api_url
     from dondoc.tui.cli.sync import use_prefect_env
     from dondoc.flows.runtime import LocalStack, healthy
+    from dondoc.tui.app.i18n import fmt_date
 
     external = _external_prefect()
     use_prefect_env()
@@ -63,14 +63,13 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not start
                 error_line(err.render())
             raise SystemExit(2)
         loaded = load_catalog(eng, cat)
-        _say(f"Cơ sở dữ liệu: {mask_url(database_url())}", f"Database: {mask_url(database_url())}")
-        _say("Danh mục: " + _changes(loaded.as_json()), "Catalog: " + _changes(loaded.as_json()))
+        _say(t("up.database", url=mask_url(database_url())))
+        _say(t("up.catalog", changes=changes_line(loaded.as_json())))
 
         started = stack.start_server() if not external else False
         if not healthy():
-            raise SystemExit(f"Prefect: {prefect_api_url()} không trả lời / does not answer")
-        _say(("Đã khởi động" if started else "Dùng") + f" máy chủ Prefect: {prefect_api_url()}",
-             ("Started" if started else "Using") + f" Prefect server: {prefect_api_url()}")
+            raise SystemExit(t("up.no_prefect", url=prefect_api_url()))
+        _say(t("up.server_started" if started else "up.server_used", url=prefect_api_url()))
 
         sweep_run = asyncio.run(_deploy_and_kick(eng))
         if not no_worker:
@@ -79,24 +78,19 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="Do not start
         day = today()
         overdue = Reader(eng).count_overdue(Filter(as_of=day))
         ui = prefect_api_url().removesuffix("/api")
-        _say(f"Quá hạn hôm nay ({day.strftime('%d/%m/%Y')}): {overdue} nhiệm vụ",
-             f"Overdue today ({day.isoformat()}): {overdue} tasks")
-        _say(f"Giao diện Prefect: {ui}\nHộp thư đi (outbox): {dondoc_home() / 'outbox'}\n"
-             f"Báo cáo sơ kết: {dondoc_home() / 'reports'}\n"
-             "Màn hình điều phối: dondoc tui · Dừng: Ctrl-C",
-             f"Prefect UI: {ui}\nOutbox: {dondoc_home() / 'outbox'}\n"
-             f"Review reports: {dondoc_home() / 'reports'}\n"
-             "Coordinator screen: dondoc tui · Stop: Ctrl-C")
+        _say(nt("up.overdue_today", overdue, day=fmt_date(day)))
+        _say(t("up.where", ui=ui, outbox=dondoc_home() / "outbox",
+               reports=dondoc_home() / "reports"))
         while not stopping:
             state = asyncio.run(_run_state(sweep_run))
             if exit_after_sweep and state in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED"):
-                _say(f"Quét bù xong: {state}", f"Sweep finished: {state}")
+                _say(t("up.sweep_done", state=state))
                 if state != "COMPLETED":
                     raise SystemExit(1)
                 break
             time.sleep(2)
     except KeyboardInterrupt:
-        _say("Đang dừng…", "Stopping…")
+        _say(t("up.stopping"))
     finally:
         stopping = True
         stack.stop()
@@ -108,11 +102,6 @@ def _external_prefect() -> bool:
     return settings().external_prefect
 
 
-def _changes(summary: dict[str, dict[str, int]]) -> str:
-    return "; ".join(f"{k}: " + ", ".join(f"{n} {a}" for a, n in v.items())
-                     for k, v in summary.items())
-
-
 async def _deploy_and_kick(eng) -> str:  # type: ignore[no-untyped-def]
     """Sync plan schedules and standing deployments; start a catch-up sweep now."""
     from prefect.client.orchestration import get_client
@@ -122,8 +111,7 @@ async def _deploy_and_kick(eng) -> str:  # type: ignore[no-untyped-def]
     from dondoc.flows.deployments import apply_standing
 
     synced = await sync(wanted_state(eng, today()), record=SyncRecord(eng, prefect_api_url()))
-    _say("Lịch nhắc việc: " + ", ".join(f"{k} {v}" for k, v in synced.as_json().items()),
-         "Reminder schedules: " + ", ".join(f"{k} {v}" for k, v in synced.as_json().items()))
+    _say(t("sync.summary", **synced.as_json()))
     async with get_client() as client:
         await apply_standing(client)
         dep = await client.read_deployment_by_name("catch-up-sweep/sweep")
@@ -138,3 +126,7 @@ async def _run_state(run_id: str) -> str | None:
     async with get_client() as client:
         run = await client.read_flow_run(UUID(run_id))
         return run.state.type.value if run.state else None
+
+
+def register(app: typer.Typer) -> None:
+    app.command("up", help="help.cmd.up")(up)

@@ -18,7 +18,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from dondoc.catalog.i18n import t
-from dondoc.tui.app.i18n import fmt_date, parse_user_date, tr
+from dondoc.catalog.i18n import t as tr
+from dondoc.tui.app.i18n import fmt_date, parse_user_date
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from dondoc.tui.app.i18n import tr
+from dondoc.catalog.i18n import t as tr
 
 
 class HelpScreen(ModalScreen[None]):

@@ -17,7 +17,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Footer, Input
 
-from dondoc.tui.app.i18n import TEXTS, fmt_date, fold, localize_bindings, tr
+from dondoc.catalog.i18n import has
+from dondoc.catalog.i18n import t as tr
+from dondoc.tui.app.i18n import fmt_date, fold, localize_bindings
 from dondoc.catalog.store.readmodel import Snapshot, TaskDetail, TaskRow, UnitRow
 from dondoc.tui.app.screens.forms import (ConfirmScreen, ExtensionInput, ExtensionScreen, ProgressInput,
                                ProgressScreen, SnoozeInput, SnoozeScreen)
@@ -247,7 +249,7 @@ class MainScreen(Screen[None]):
             table = "review"
         parts = []
         for status, n in sorted(counts.items(), key=lambda kv: -kv[1]):
-            word = tr(f"{table}.{status}") if f"{table}.{status}" in TEXTS else status
+            word = tr(f"{table}.{status}") if has(f"{table}.{status}") else status
             parts.append(f"{glyphs.get(status, '·')} {n} {word.lower()}")
         return " · ".join(parts) if parts else "0"
 

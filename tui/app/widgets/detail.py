@@ -15,7 +15,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from dondoc.catalog.i18n import status_label
-from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime, tr
+from dondoc.catalog.i18n import t as tr
+from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime
 from dondoc.catalog.store.readmodel import (DeliveryRow, ReviewRow, TargetRow, TaskDetail, TaskRow, UnitRow)
 from dondoc.tui.app.widgets.views import delivery_status, number, review_status
 
@@ -103,7 +104,7 @@ def task_text(d: TaskDetail, row: TaskRow | None) -> Text:
         _field(text, tr("detail.deliverable"), d.deliverable)
     if d.budget_vnd:
         _field(text, tr("detail.budget"),
-               f"{number(d.budget_vnd)} đ" + (f" ({d.funding_source})" if d.funding_source else ""))
+               tr("detail.vnd", amount=number(d.budget_vnd)) + (f" ({d.funding_source})" if d.funding_source else ""))
     if d.note:
         _field(text, tr("detail.note"), d.note)
     reports = []

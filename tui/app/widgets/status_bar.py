@@ -7,7 +7,7 @@ from collections import Counter
 from rich.text import Text
 from textual.widgets import Static
 
-from dondoc.tui.app.i18n import tr
+from dondoc.catalog.i18n import t as tr
 
 
 class StatusBar(Static):

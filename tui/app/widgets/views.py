@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from dondoc.catalog.i18n import status_label
+from dondoc.catalog.i18n import t as tr
 from dondoc.catalog.safety import scrub_urls
-from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime, tr
+from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime
 from dondoc.catalog.store.readmodel import (DeliveryRow, ReviewRow, TargetRow, TaskRow, UnitRow,
                               summary_figures)
 from dondoc.tui.app.widgets.row_list import Column, RowList
