@@ -60,14 +60,14 @@ async def test_opens_on_overdue_worst_first(seed_url: str) -> None:
         main = app.main
         overdue = main.list_for("overdue")
         assert main.view == "overdue"
-        assert overdue.visible_count == overdue_count(seed_url) == 63
+        assert overdue.visible_count == overdue_count(seed_url) == 65
         days = [row.days for row in overdue.visible_rows()]
         assert days == sorted(days, reverse=True) and days[0] > days[-1]
         # The header line and the first row, as drawn.
         assert "Quá hạn" in row_text(overdue, 0) and "Hạn thực tế" in row_text(overdue, 0)
         assert row_text(overdue, 1).lstrip().startswith(f"✗ {days[0]} ngày")
         status = str(main.query_one("#status").render())
-        assert "✗ 63 quá hạn" in status and "276 nhiệm vụ" in status
+        assert "✗ 65 quá hạn" in status and "281 nhiệm vụ" in status
         title = str(main.query_one("#title").render())
         assert "01/03/2023" in title and "sqlite:///" in title
         # The detail pane shows the selected task.
@@ -85,20 +85,20 @@ async def test_filter_and_clear(seed_url: str) -> None:
         assert app.main.filter_bar.has_focus
         await type_text(pilot, "bim son")  # without accents: matches «Bỉm Sơn»
         rows = overdue.visible_rows()
-        assert 0 < len(rows) < 63
+        assert 0 < len(rows) < 65
         assert all(r.plan == "BS-58-KH-TU" or "bim son" in r.hay for r in rows)
         await pilot.press("enter")
         assert overdue.has_focus and overdue.visible_count == len(rows)
         # Switching view keeps the filter.
         await pilot.press("7")
-        assert 0 < app.main.list_for("all").visible_count < 276
+        assert 0 < app.main.list_for("all").visible_count < 281
         await pilot.press("1", "slash")
         await type_text(pilot, "zzzz")
         assert overdue.visible_count == 0
         # Focusing the bar again selects its text: typing replaces the filter.
         assert "Không có dòng nào khớp «zzzz»" in row_text(overdue, 2)
         await pilot.press("escape")
-        assert overdue.visible_count == 63 and app.main.filter_bar.value == ""
+        assert overdue.visible_count == 65 and app.main.filter_bar.value == ""
 
 
 async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
@@ -108,7 +108,7 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
         await settle(pilot)
         main = app.main
         expected = {"2": ("due_soon", 0), "3": ("units", None), "4": ("targets", 103),
-                    "5": ("reviews", 3), "6": ("reminders", 3), "7": ("all", 276)}
+                    "5": ("reviews", 3), "6": ("reminders", 3), "7": ("all", 281)}
         for key, (view, count) in expected.items():
             await pilot.press(key)
             assert main.view == view
@@ -134,7 +134,7 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
         await pilot.press("3")
         units = main.list_for("units").visible_rows()
         assert [u.overdue for u in units] == sorted((u.overdue for u in units), reverse=True)
-        assert sum(u.tasks for u in units) == 276
+        assert sum(u.tasks for u in units) == 281
 
 
 async def test_mark_done_then_undo(seed_url: str) -> None:
@@ -152,7 +152,7 @@ async def test_mark_done_then_undo(seed_url: str) -> None:
         await settle(pilot)
         done = task_row(seed_url, row.plan, row.code)
         assert (done.state, done.completed_on, done.progress) == ("done", AS_OF, 100)
-        assert overdue.visible_count == 62
+        assert overdue.visible_count == 64
         assert row.key not in {r.key for r in overdue.visible_rows()}
         with Session(engine_for(seed_url)) as s:
             entry = s.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
@@ -165,7 +165,7 @@ async def test_mark_done_then_undo(seed_url: str) -> None:
         await pilot.press("y")
         await settle(pilot)
         assert task_row(seed_url, row.plan, row.code).state == "open"
-        assert overdue.visible_count == 63
+        assert overdue.visible_count == 65
 
 
 async def test_record_progress_with_note(seed_url: str) -> None:
@@ -288,7 +288,7 @@ async def test_refreshes_when_the_database_changes(seed_url: str) -> None:
         app.check_changes()
         await settle(pilot)
         assert app.loads == loads + 1
-        assert app.main.list_for("overdue").visible_count == 62
+        assert app.main.list_for("overdue").visible_count == 64
 
 
 async def test_unit_drill_down_and_help(seed_url: str) -> None:
@@ -314,7 +314,7 @@ async def test_unit_drill_down_and_help(seed_url: str) -> None:
         keys = str(app.screen.query_one("#help-keys").render())
         assert "Hoàn thành" in keys and "Gia hạn" in keys and "Hoàn tác" in keys
         await pilot.press("escape", "escape")
-        assert main.list_for("all").visible_count == 276
+        assert main.list_for("all").visible_count == 281
 
 
 async def palette_shows(pilot, first: str) -> None:  # type: ignore[no-untyped-def]
@@ -373,7 +373,7 @@ async def test_english(seed_url: str) -> None:
         main = app.main
         assert "Overdue" in row_text(main.list_for("overdue"), 0)
         assert "✗ 301 d" in row_text(main.list_for("overdue"), 1)
-        assert "63 overdue" in str(main.query_one("#status").render())
+        assert "65 overdue" in str(main.query_one("#status").render())
         assert "As of 2023-03-01" in str(main.query_one("#title").render())
         await pilot.press("6")
         assert "✓ Sent" in row_text(main.list_for("reminders"), 3)
