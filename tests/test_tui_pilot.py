@@ -48,6 +48,14 @@ def row_text(row_list, y: int) -> str:  # type: ignore[no-untyped-def]
     return row_list.render_line(y).text
 
 
+async def on_as_of_day(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Viewing 01/03/2023 (not today), an action asks which day to record: the as-of day
+    (the second button), so that the dates below stay those of the seed's day."""
+    await pilot.pause()
+    assert type(pilot.app.screen).__name__ == "DayScreen"
+    await pilot.press("tab", "enter")
+
+
 async def type_text(pilot, value: str) -> None:  # type: ignore[no-untyped-def]
     for char in value:
         await pilot.press("space" if char == " " else char)
@@ -108,7 +116,9 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
         await settle(pilot)
         main = app.main
         expected = {"2": ("due_soon", 0), "3": ("units", None), "4": ("targets", 103),
-                    "5": ("reviews", 3), "6": ("reminders", 3), "7": ("all", 281)}
+                    "5": ("reviews", 3), "6": ("reminders", 3), "7": ("all", 281),
+                    # `dondoc tasks --unassigned`: 153 tasks nobody leads.
+                    "8": ("unassigned", 153)}
         for key, (view, count) in expected.items():
             await pilot.press(key)
             assert main.view == view
@@ -117,7 +127,7 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
                 assert main.list_for(view).total_count == count
         await pilot.press("tab")
         assert main.view == "overdue"
-        await pilot.press("shift+tab", "shift+tab")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab")
         assert main.view == "reminders"
         # The failed reminder's secrets never reach the screen.
         lines = "\n".join(row_text(main.list_for("reminders"), y) for y in range(5))
@@ -134,7 +144,13 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
         await pilot.press("3")
         units = main.list_for("units").visible_rows()
         assert [u.overdue for u in units] == sorted((u.overdue for u in units), reverse=True)
-        assert sum(u.tasks for u in units) == 281
+        # Departments, not groups: each unit's share of tasks as `dondoc tasks --json` lists
+        # the assignments (1,233 shares among 110 units; a group's task counts for each
+        # member), the worst first.
+        assert (len(units), sum(u.tasks for u in units)) == (110, 1233)
+        assert (units[0].code, units[0].tasks, units[0].overdue) == ("HP-STTTT", 19, 17)
+        groups = {u.code for u in main.snapshot.registry if u.is_group}
+        assert "HP-SBN" in groups and not groups & {u.code for u in units}
 
 
 async def test_mark_done_then_undo(seed_url: str) -> None:
@@ -149,6 +165,7 @@ async def test_mark_done_then_undo(seed_url: str) -> None:
         await settle(pilot)
         assert task_row(seed_url, row.plan, row.code).state == "open"
         await pilot.press("d", "y")
+        await on_as_of_day(pilot)
         await settle(pilot)
         done = task_row(seed_url, row.plan, row.code)
         assert (done.state, done.completed_on, done.progress) == ("done", AS_OF, 100)
@@ -245,6 +262,7 @@ async def test_snooze_and_undo_it(seed_url: str) -> None:
         await pilot.press("s")
         await type_text(pilot, "2023-03-20")
         await pilot.press("enter")
+        await on_as_of_day(pilot)
         await settle(pilot)
         assert task_row(seed_url, row.plan, row.code).snoozed_until == dt.date(2023, 3, 20)
         assert "Hoãn nhắc đến: 20/03/2023" in str(app.main.query_one("#detail-body").render())
@@ -262,7 +280,7 @@ async def test_error_from_a_worker_is_shown_and_app_survives(seed_url: str) -> N
         with engine_for(seed_url).begin() as conn:
             conn.execute(text("update task set state = 'withdrawn' where id = :id"),
                          {"id": row.id})
-        await pilot.press("d", "y")
+        await pilot.press("d", "y", "enter")  # recorded today: the task is gone either way
         await settle(pilot)
         messages = [n.message for n in app._notifications]
         assert any("đã bị rút khỏi kế hoạch" in m for m in messages), messages
@@ -308,7 +326,12 @@ async def test_unit_drill_down_and_help(seed_url: str) -> None:
         main = app.main
         assert main.view == "all"
         rows = main.list_for("all").visible_rows()
-        assert len(rows) >= unit.tasks and all(unit.code in r.units for r in rows)
+        # Its tasks, those it holds through a group included: what `dondoc tasks --unit`
+        # lists (HP-STTTT: 19, most of them given to "các sở, ban, ngành").
+        expected = {r.id for r in Reader(engine_for(seed_url)).records(
+            Filter(as_of=AS_OF, unit=unit.code))}
+        assert {r.id for r in rows} == expected and len(rows) == unit.tasks
+        assert any(unit.code not in r.units for r in rows)  # held through a group only
         assert unit.name in str(main.query_one("#status").render())
         await pilot.press("?")
         keys = str(app.screen.query_one("#help-keys").render())
@@ -389,6 +412,7 @@ async def test_mark_done_on_postgres(pg_url: str, tmp_path: Path) -> None:
         overdue = app.main.list_for("overdue")
         assert [r.code for r in overdue.visible_rows()] == ["NV01", "BC01", "NV02", "SK01"]
         await pilot.press("d", "y")
+        await on_as_of_day(pilot)
         await settle(pilot)
         assert [r.code for r in overdue.visible_rows()] == ["BC01", "NV02", "SK01"]
         with Session(engine_for(pg_url)) as s:
@@ -400,5 +424,151 @@ async def test_mark_done_on_postgres(pg_url: str, tmp_path: Path) -> None:
         await pilot.press("d")
         assert "kỳ 30/06/2022" in str(app.screen.query_one(".dialog-text").render())
         await pilot.press("y")
+        await on_as_of_day(pilot)
         await settle(pilot)
         assert [r.code for r in overdue.visible_rows()] == ["NV02", "SK01"]
+
+
+async def test_filter_folds_only_a_query_without_accents(seed_url: str) -> None:
+    app = make_app(seed_url)
+    async with app.run_test(size=(150, 42)) as pilot:
+        await settle(pilot)
+        await pilot.press("7", "slash")
+        all_list = app.main.list_for("all")
+
+        def shown() -> list[str]:
+            return [" ".join(all_list._cells(r)).lower() for r in all_list.visible_rows()]
+
+        await type_text(pilot, "hop")  # no accents: họp, hợp, hộp all match
+        folded = shown()
+        assert any("hợp" in t for t in folded) and any("họp" in t for t in folded)
+        app.main.filter_bar.value = ""
+        await type_text(pilot, "họp")  # with accents: họp only, never hợp
+        exact = shown()
+        assert exact and all("họp" in t for t in exact) and len(exact) < len(folded)
+        app.main.filter_bar.value = ""
+        await type_text(pilot, "HỌP")  # case still does not matter
+        assert shown() == exact
+
+
+async def test_assign_an_unassigned_task_then_undo(seed_url: str) -> None:
+    from dondoc.catalog.store.models import Assignment
+
+    app = make_app(seed_url)
+    async with app.run_test(size=(150, 42)) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        unassigned = app.main.list_for("unassigned")
+        # `dondoc tasks --unassigned`: 153 tasks nobody leads on the seed.
+        assert unassigned.total_count == 153
+        row = unassigned.current_row
+        assert row.lead_count == 0
+        await settle(pilot)
+        await pilot.press("a")
+        assert type(app.screen).__name__ == "AssignScreen"
+        await type_text(pilot, "so tt&tt")  # an alias, typed without accents
+        await pilot.press("enter")  # the highlighted unit leads
+        app.screen.query_one("#unit-search").value = ""
+        await type_text(pilot, "cac so, ban, nganh thanh pho hai")  # a group: its members
+        options = app.screen.query_one("#unit-options")
+        assert "nhóm" in str(options.get_option_at_index(0).prompt)
+        await pilot.press("tab", "c")  # to the list; `c`: the group coordinates
+        await pilot.press("tab")
+        assert app.screen.focused.id == "assign-note"
+        await type_text(pilot, "Giao theo chỉ đạo")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MainScreen"
+        with Session(engine_for(seed_url)) as s:
+            rows = s.exec(select(Assignment.unit_code, Assignment.role, Assignment.via_group,
+                                 Assignment.note)
+                          .where(Assignment.task_id == row.id, Assignment.source == "app",
+                                 Assignment.withdrawn == False)).all()  # noqa: E712
+            entry = s.exec(select(AuditEntry).order_by(AuditEntry.id.desc())).scalars().first()
+        leads = [r for r in rows if r.role == "lead"]
+        coordinators = [r for r in rows if r.role == "coordinator"]
+        assert [(r.unit_code, r.note) for r in leads] == [("HP-STTTT", "Giao theo chỉ đạo")]
+        assert len(coordinators) > 5 and {r.via_group for r in coordinators} == {"HP-SBN"}
+        assert (entry.action, entry.actor, entry.entity_key) == (
+            "task.assign", "tester", f"{row.plan}/{row.code}")
+        # Assigned: it leaves the unassigned view; the detail pane shows every unit's share.
+        assert row.key not in {r.key for r in unassigned.rows}
+        assert unassigned.total_count == 152
+        await pilot.press("7")
+        app.main.list_for("all").cursor = next(
+            i for i, r in enumerate(app.main.list_for("all").visible_rows()) if r.id == row.id)
+        await settle(pilot)
+        detail = str(app.main.query_one("#detail-body").render())
+        assert "Phân công:" in detail and "Sở Thông tin và Truyền thông" in detail
+        assert "chủ trì · Quá hạn · 0%" in detail and "phối hợp" in detail
+        await pilot.press("u")
+        await settle(pilot)
+        assert "giao nhiệm vụ" in str(app.screen.query_one(".dialog-text").render())
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("8")
+        assert app.main.list_for("unassigned").total_count == 153
+
+
+async def test_detail_counts_units_done_and_lead_column_shows_more(seed_url: str) -> None:
+    app = make_app(seed_url)
+    async with app.run_test(size=(150, 42)) as pilot:
+        await settle(pilot)
+        overdue = app.main.list_for("overdue")
+        row = overdue.current_row
+        # NV-V.5.a: 35 lead units, as `dondoc tasks --json` lists its assignments.
+        assert (row.code, row.lead_count) == ("NV-V.5.a", 35)
+        assert "Văn phòng Ủy ban nh… +34" in row_text(overdue, 1)  # the count stays
+        detail = str(app.main.query_one("#detail-body").render())
+        assert "0/35 đơn vị hoàn thành" in detail
+
+
+async def test_past_day_asks_which_day_to_record(seed_url: str) -> None:
+    app = make_app(seed_url)
+    async with app.run_test(size=(150, 42)) as pilot:
+        await settle(pilot)
+        today = app.today()
+        assert today != AS_OF
+        first = app.main.current_task()
+        await pilot.press("d", "y")
+        await pilot.pause()
+        question = str(app.screen.query_one(".dialog-text").render())
+        assert "01/03/2023" in question and today.strftime("%d/%m/%Y") in question
+        assert app.screen.focused.id == "today"  # the default
+        await pilot.press("enter")
+        await settle(pilot)
+        assert task_row(seed_url, first.plan, first.code).completed_on == today
+        # Done today, it was still overdue on 01/03/2023: it stays in the view.
+        assert app.main.current_task().id == first.id
+        await pilot.press("down")
+        await settle(pilot)
+        second = app.main.current_task()
+        await pilot.press("d", "y")
+        await on_as_of_day(pilot)
+        await settle(pilot)
+        assert task_row(seed_url, second.plan, second.code).completed_on == AS_OF
+        third = app.main.current_task()
+        assert third.id not in (first.id, second.id)
+        await pilot.press("d", "y")
+        await pilot.pause()
+        await pilot.press("escape")  # neither: nothing recorded
+        await settle(pilot)
+        assert task_row(seed_url, third.plan, third.code).state == "open"
+        await pilot.press("question_mark")
+        assert "hỏi ghi vào hôm nay hay ngày đang xem" in str(
+            app.screen.query_one(".dialog-text").render())
+
+
+async def test_small_terminal_hides_detail_and_keeps_every_tab(seed_url: str) -> None:
+    app = make_app(seed_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert not main.query_one("#detail").display
+        tabs = str(main.query_one("#tabs").render())
+        assert " 8 " in tabs and "…" not in tabs
+        assert main.list_for("overdue").size.height >= 15
+        await pilot.press("i")
+        assert main.query_one("#detail").display
+        await pilot.press("i")
+        assert not main.query_one("#detail").display

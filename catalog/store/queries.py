@@ -201,8 +201,13 @@ class Reader:
         """What `dondoc tasks --json` prints: records() as JSON objects."""
         return (r.as_json() for r in self.records(f, statuses))
 
-    def records(self, f: Filter, statuses: tuple[str, ...] | None = None) -> Iterator[TaskRecord]:
-        """Every live task matching f, with its status on f.as_of; overdue ones worst first."""
+    def records(self, f: Filter, statuses: tuple[str, ...] | None = None,
+                assignments: bool = True) -> Iterator[TaskRecord]:
+        """Every live task matching f, with its status on f.as_of; overdue ones worst first.
+
+        assignments=False leaves each record's assignments empty except where a unit's own
+        extension moves the task's status (those few still get theirs, so the status is the
+        same either way): a list of 100k tasks need not hold every unit's share."""
         where, params = self._where(f)
         as_of = f.as_of
         with self.engine.connect() as conn:
@@ -236,8 +241,49 @@ class Reader:
                 sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
             fixed = self._fixed_records(conn, sql, tuple(args), names, as_of, soon, statuses)
             rec_by_id = {r[0]: (r[0], r[1], r[11], r[12], r[13], r[14], r[15]) for r in rec_rows}
-            yield from self._with_assignments(conn, self._merge(fixed, recurring), names,
-                                              as_of, soon, rec_by_id, statuses)
+            merged = self._merge(fixed, recurring)
+            if assignments:
+                yield from self._with_assignments(conn, merged, names, as_of, soon, rec_by_id,
+                                                  statuses)
+                return
+            special = self._overridden(conn)
+            for rec in merged:
+                if rec.id in special and rec.kind != "recurring":
+                    for full in self._attach(conn, [rec], names, as_of, soon, rec_by_id,
+                                             statuses):
+                        full.assignments = ()
+                        yield full
+                else:
+                    yield rec
+
+    @staticmethod
+    def _overridden(conn: Connection) -> set[int]:
+        """Tasks where a lead has an extension of its own (rare): their status needs it."""
+        return {tid for (tid,) in conn.exec_driver_sql(
+            "select distinct task_id from assignment where due_override is not null"
+            " and role = 'lead' and not withdrawn")}
+
+    def assignments_of(self, record: TaskRecord, as_of: dt.date) -> tuple[AssignmentState, ...]:
+        """One task's live assignments with each unit's own status on as_of (the detail
+        pane's: loaded for the one task the cursor rests on)."""
+        import dataclasses
+
+        f = Filter(as_of=as_of, plan=record.plan)
+        with self.engine.connect() as conn:
+            names = self.unit_names(conn)
+            soon = self._soon_limits(conn, f)
+            rec_by_id: dict[int, tuple[Any, ...]] = {}
+            if record.kind == "recurring":
+                row = conn.exec_driver_sql(
+                    "select id, plan_code, state, completed_on, rrule, rrule_start, rrule_until"
+                    f" from task where id = {self.mark}", (record.id,)).first()
+                if row is not None:
+                    rec_by_id[row[0]] = tuple(row)
+                    self._recurring_state(conn, [tuple(row)], as_of, soon)
+            copy = dataclasses.replace(record, assignments=())
+            for rec in self._attach(conn, [copy], names, as_of, soon, rec_by_id, None):
+                return rec.assignments
+        return ()
 
     @staticmethod
     def _merge(fixed: Iterator[TaskRecord],

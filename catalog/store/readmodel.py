@@ -19,13 +19,13 @@ from sqlalchemy.engine import Connection, Engine
 
 from dondoc.catalog.store.engines import mask_url
 from dondoc.catalog.store.models import (AuditEntry, Delivery, Extension, Plan, ProgressReport, Review,
-                            Target, TargetActual, Task, TaskUnit, Unit)
+                            Target, TargetActual, Task, TaskUnit, Unit, Assignment)
 from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW
-from dondoc.catalog.rules.status import done_late
+from dondoc.catalog.rules.status import done_late, task_status
 from dondoc.catalog.rules.targets import verdict
 from dondoc.catalog.rules.workdays import WorkCalendar
 from dondoc.catalog.store.queries import Filter, Reader, _codes, _iso
-from dondoc.catalog.store.records import TaskRecord
+from dondoc.catalog.store.records import AssignmentState, TaskRecord
 from dondoc.catalog.text import fold
 
 VN = dt.timezone(dt.timedelta(hours=7))  # Asia/Ho_Chi_Minh keeps no summer time
@@ -41,6 +41,7 @@ DELIVERY = Delivery.__table__
 REPORT = ProgressReport.__table__
 EXTENSION = Extension.__table__
 AUDIT = AuditEntry.__table__
+ASSIGNMENT = Assignment.__table__
 
 
 def sanitize(text: str | None) -> str:
@@ -54,6 +55,21 @@ def sanitize(text: str | None) -> str:
 
 
 TaskRow = TaskRecord  # the screen shows the store's task record as it is
+
+
+@dataclass(slots=True)
+class RegistryUnit:
+    """A unit of the registry as the assign dialog lists it (a group with its members)."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    members: tuple[str, ...] = ()
+    hay: str = ""  # folded code, name and aliases
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.members)
 
 
 @dataclass(slots=True)
@@ -151,6 +167,8 @@ class Snapshot:
     targets: list[TargetRow] = field(default_factory=list)
     reviews: list[ReviewRow] = field(default_factory=list)
     deliveries: list[DeliveryRow] = field(default_factory=list)
+    unassigned: list[TaskRow] = field(default_factory=list)
+    registry: list[RegistryUnit] = field(default_factory=list)
     delivery_counts: dict[str, int] = field(default_factory=dict)
     plans: list[tuple[str, str]] = field(default_factory=list)
     unit_names: dict[str, str] = field(default_factory=dict)
@@ -173,15 +191,40 @@ def _with_hay(row: TaskRecord) -> TaskRecord:
     # What the filter matches. Coordinating units are left out: they would double the text
     # scanned per keystroke; a unit's tasks, coordinated ones included, are one Enter away
     # in the units view (or the palette).
+    lead = row.lead or ""
+    if row.first_lead and row.first_lead != lead:
+        lead = f"{lead} {row.first_lead}"
     row.hay = fold(f"{row.plan} {row.code} {row.section or ''} {row.title} "
-                   f"{row.lead or ''} {row.deadline_text or ''}")
+                   f"{lead} {row.deadline_text or ''}")
     return row
+
+
+def lead_summary(conn: Connection) -> dict[int, tuple[str, int]]:
+    """task id -> (its first lead's code, how many units lead it): one row per task, so the
+    lists show "first lead +N" without holding every assignment."""
+    counts = (select(ASSIGNMENT.c.task_id, func.min(ASSIGNMENT.c.id).label("first"),
+                     func.count().label("n"))
+              .where(ASSIGNMENT.c.role == "lead", ASSIGNMENT.c.withdrawn == False)  # noqa: E712
+              .group_by(ASSIGNMENT.c.task_id).subquery())
+    query = (select(counts.c.task_id, ASSIGNMENT.c.unit_code, counts.c.n)
+             .join(ASSIGNMENT, ASSIGNMENT.c.id == counts.c.first))
+    return {tid: (unit, n) for tid, unit, n in conn.execute(query)}
 
 
 def load_tasks(engine: Engine, f: Filter, calendar: WorkCalendar | None = None,
                statuses: tuple[str, ...] | None = None) -> list[TaskRow]:
-    """Live tasks with their status on f.as_of, oldest effective due first."""
-    rows = [_with_hay(r) for r in Reader(engine, calendar).records(f, statuses)]
+    """Live tasks with their status on f.as_of, oldest effective due first; each with its
+    leads summarised (first lead, how many), not its assignments (load_assignments)."""
+    reader = Reader(engine, calendar)
+    rows = list(reader.records(f, statuses, assignments=False))
+    with engine.connect() as conn:
+        leads = lead_summary(conn)
+        names = reader.unit_names(conn)
+    for row in rows:
+        found = leads.get(row.id)
+        if found is not None:
+            row.first_lead, row.lead_count = names.get(found[0], found[0]), found[1]
+        _with_hay(row)
     for row in rows:
         if row.status == "due_soon" and row.effective_due is not None:
             # Calendar days, as people count them (the window itself is in working days).
@@ -246,21 +289,51 @@ def load_overdue(engine: Engine, f: Filter, limit: int = QUICK_ROWS) -> Snapshot
                     due_soon=[], complete=False)
 
 
-def unit_rows(tasks: Iterable[TaskRow], no_lead: str = "") -> list[UnitRow]:
-    """Per lead unit: tasks, overdue, done on time and done late; worst first.
+def unit_rows(conn: Connection, tasks: Iterable[TaskRow], names: dict[str, str],
+              as_of: dt.date, calendar: WorkCalendar | None = None) -> list[UnitRow]:
+    """Per unit holding assignments (members, never the groups they came through): its
+    tasks, overdue, done on time and done late, by its own share; worst first.
 
-    no_lead names the row of tasks without a lead unit, in the caller's language."""
-    by_unit: dict[str | None, UnitRow] = {}
-    for t in tasks:
-        row = by_unit.get(t.lead_code)
+    The assignments stream through as tuples and only the counts stay: the units view
+    needs no unit's share of any task after this."""
+    by_id = {t.id: t for t in tasks}
+    by_unit: dict[str, UnitRow] = {}
+    cache: dict[Any, dt.date | None] = {}
+
+    def day(value: Any) -> dt.date | None:
+        if value is None or isinstance(value, dt.date):
+            return value
+        found = cache.get(value)
+        if found is None:
+            found = cache[value] = dt.date.fromisoformat(str(value)[:10])
+        return found
+
+    shares = conn.execute(select(ASSIGNMENT.c.unit_code, ASSIGNMENT.c.task_id,
+                                 ASSIGNMENT.c.status, ASSIGNMENT.c.completed_on,
+                                 ASSIGNMENT.c.due_override)
+                          .where(ASSIGNMENT.c.withdrawn == False))  # noqa: E712
+    for unit, tid, state, completed, override in shares:
+        t = by_id.get(tid)
+        if t is None:
+            continue  # out of scope (plan) or withdrawn
+        row = by_unit.get(unit)
         if row is None:
-            name = t.lead or (t.lead_code if t.lead_code else no_lead)
-            row = by_unit[t.lead_code] = UnitRow(t.lead_code, name)
+            row = by_unit[unit] = UnitRow(unit, names.get(unit, unit))
         row.tasks += 1
-        if t.status == "overdue":
+        eff = t.effective_due
+        if t.kind == "recurring" or t.status == "done":
+            status, done_on = t.status, t.completed_on
+        else:
+            if override is not None and calendar is not None:
+                eff = calendar.effective_due(day(override)).isoformat()  # type: ignore[arg-type]
+            done_day = day(completed)
+            # The one status rule, on this unit's share (due soon is not counted here).
+            status = task_status(state, done_day, t.kind, day(eff), as_of, as_of)
+            done_on = done_day.isoformat() if done_day else None
+        if status == "overdue":
             row.overdue += 1
-        elif t.status == "done":
-            if done_late(t.completed_on, t.effective_due):
+        elif status == "done":
+            if done_late(done_on, eff):
                 row.late += 1
             else:
                 row.on_time += 1
@@ -269,6 +342,33 @@ def unit_rows(tasks: Iterable[TaskRow], no_lead: str = "") -> list[UnitRow]:
         row.hay = fold(f"{row.code or ''} {row.name}")
     out.sort(key=lambda r: (-r.overdue, -r.rate, r.code is None, fold(r.name)))
     return out
+
+
+def unit_task_ids(engine: Engine, unit: str) -> frozenset[int]:
+    """The tasks a unit holds (leads or coordinates), groups it belongs to included: the
+    units view's Enter, loaded for that one unit."""
+    with engine.connect() as conn:
+        return frozenset(tid for (tid,) in conn.execute(
+            select(ASSIGNMENT.c.task_id).where(ASSIGNMENT.c.unit_code == unit,
+                                               ASSIGNMENT.c.withdrawn == False)))  # noqa: E712
+
+
+def load_registry(conn: Connection) -> list[RegistryUnit]:
+    """Every unit of the registry with its aliases and (for a group) members, by name."""
+    out = []
+    for code, name, aliases, members in conn.execute(
+            select(UNIT.c.code, UNIT.c.name, UNIT.c.aliases, UNIT.c.members)):
+        al = tuple(aliases or ())
+        out.append(RegistryUnit(code, name, al, tuple(members or ()),
+                                fold(" ".join((code, name, *al)))))
+    out.sort(key=lambda u: (fold(u.name), u.code))
+    return out
+
+
+def load_assignments(engine: Engine, row: TaskRow, as_of: dt.date,
+                     calendar: WorkCalendar | None = None) -> tuple[AssignmentState, ...]:
+    """One task's assignments with each unit's own status: the detail pane's."""
+    return Reader(engine, calendar).assignments_of(row, as_of)
 
 
 # ------------------------------------------------------------------------------ targets
@@ -381,6 +481,8 @@ def load_snapshot(engine: Engine, f: Filter, calendar: WorkCalendar | None = Non
     tasks = load_tasks(engine, f, calendar)
     with engine.connect() as conn:
         names = dict(conn.execute(select(UNIT.c.code, UNIT.c.name)).all())
+        units = unit_rows(conn, tasks, names, f.as_of, calendar)
+        registry = load_registry(conn)
         plans = [(c, t) for c, t in conn.execute(select(PLAN.c.code, PLAN.c.title)
                                                  .order_by(PLAN.c.code))]
         targets = load_targets(conn, f, names)
@@ -389,8 +491,10 @@ def load_snapshot(engine: Engine, f: Filter, calendar: WorkCalendar | None = Non
     overdue = [t for t in tasks if t.status == "overdue"]
     overdue.sort(key=lambda t: (-t.days, t.plan, t.code))
     due_soon = [t for t in tasks if t.status == "due_soon"]
+    unassigned = [t for t in tasks if t.lead_count == 0]
     return Snapshot(as_of=f.as_of, has_plans=bool(plans), tasks=tasks, overdue=overdue,
-                    due_soon=due_soon, units=unit_rows(tasks, no_lead), targets=targets, reviews=reviews,
+                    due_soon=due_soon, units=units, targets=targets, reviews=reviews,
+                    unassigned=unassigned, registry=registry,
                     deliveries=deliveries, delivery_counts=delivery_counts, plans=plans,
                     unit_names=names)
 
@@ -429,6 +533,7 @@ class TaskDetail:
     extensions: list[dict[str, Any]]
     reminders: list[dict[str, Any]]
     reminders_total: int
+    assignments: tuple[AssignmentState, ...] = ()
 
 
 def load_detail(engine: Engine, task_id: int, limit: int = 20) -> TaskDetail | None:

@@ -49,6 +49,10 @@ class TaskRecord:
     hay: str = ""  # folded search text, filled by the TUI's read model
     # Live assignments, leads first in the order they were made; empty: nobody is assigned.
     assignments: tuple[AssignmentState, ...] = field(default_factory=tuple)
+    # The list views' summary of the leads, without every assignment: the first lead's
+    # name and how many units lead (0: nobody leads, the task is unassigned).
+    first_lead: str | None = None
+    lead_count: int = 0
 
     @property
     def leads(self) -> list[str]:

@@ -27,12 +27,13 @@ from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 from dondoc.catalog.i18n import t as tr
 from dondoc.tui.app.i18n import fmt_date, fmt_datetime
 from dondoc.catalog.store import readmodel as data
-from dondoc.tui.app.screens.forms import ExtensionInput, ProgressInput, SnoozeInput
+from dondoc.catalog.store import assignments
+from dondoc.tui.app.screens.forms import AssignInput, ExtensionInput, ProgressInput, SnoozeInput
 from dondoc.tui.app.screens.main import MainScreen
 from dondoc.tui.app.screens.messages import (ActionDone, DataLoaded, DetailLoaded, MarkerChecked,
-                                  UndoCandidate, UndoPreview)
+                                             UndoCandidate, UndoPreview, UnitTasksLoaded)
 from dondoc.tui.app.screens.palette import DondocCommands
-from dondoc.tui.app.widgets.views import VIEWS
+from dondoc.tui.app.widgets.views import TASK_VIEWS, VIEWS
 
 HERE = Path(__file__).parent
 
@@ -103,11 +104,24 @@ class DondocApp(App[None]):
     def reload(self) -> None:
         self.load()
 
+    def today(self) -> dt.date:
+        """Today in Vietnam: what an action is recorded on unless the person picks the
+        as-of day."""
+        return actions.today()
+
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False)
-    def load_detail(self, task_id: int) -> None:
-        detail = data.load_detail(self.engine, task_id)
+    def load_detail(self, row: data.TaskRow) -> None:
+        detail = data.load_detail(self.engine, row.id)
+        # Each unit's share, for this one task: the lists never hold them.
+        if detail is not None and not get_current_worker().is_cancelled:
+            detail.assignments = data.load_assignments(self.engine, row, self.as_of,
+                                                       self.calendar)
         if not get_current_worker().is_cancelled:
-            self.post_message(DetailLoaded(task_id, detail))
+            self.post_message(DetailLoaded(row.id, detail))
+
+    @work(thread=True, exclusive=True, group="unit", exit_on_error=False)
+    def load_unit_tasks(self, code: str, name: str) -> None:
+        self.post_message(UnitTasksLoaded(code, name, data.unit_task_ids(self.engine, code)))
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def check_changes(self) -> None:
@@ -129,9 +143,11 @@ class DondocApp(App[None]):
 
     # ------------------------------------------------------------------ actions
 
-    def do_mark_done(self, row: data.TaskRow, occurrence: dt.date | None) -> None:
+    def do_mark_done(self, row: data.TaskRow, occurrence: dt.date | None,
+                     day: dt.date | None = None) -> None:
+        on = day or self.as_of
         self.perform_action(
-            lambda: actions.mark_done(self.engine, row.id, on=self.as_of, occurrence=occurrence,
+            lambda: actions.mark_done(self.engine, row.id, on=on, occurrence=occurrence,
                                       actor=self.actor),
             lambda r: tr("done.task.done", task=r.task_key))
 
@@ -152,12 +168,23 @@ class DondocApp(App[None]):
             lambda r: tr("done.task.extension", task=r.task_key,
                          due=fmt_date(r.after.get("effective_due"))))
 
-    def do_snooze(self, row: data.TaskRow, value: SnoozeInput) -> None:
+    def do_snooze(self, row: data.TaskRow, value: SnoozeInput, day: dt.date | None = None) -> None:
+        on = day or self.as_of
         self.perform_action(
-            lambda: actions.snooze(self.engine, row.id, value.until, on=self.as_of,
+            lambda: actions.snooze(self.engine, row.id, value.until, on=on,
                                    actor=self.actor),
             lambda r: (tr("done.task.snooze", task=r.task_key, until=fmt_date(value.until))
                        if value.until else tr("done.task.unsnooze", task=r.task_key)))
+
+    def do_assign(self, row: data.TaskRow, value: AssignInput) -> None:
+        def perform() -> actions.ActionResult:
+            result = assignments.assign(self.engine, row.plan, row.code, list(value.leads),
+                                        list(value.coordinators), value.note, self.actor)
+            return actions.ActionResult("task.assign", row.id, result.task_key, result.audit_id,
+                                        {"assignments": result.before},
+                                        {"assignments": result.after})
+
+        self.perform_action(perform, lambda r: tr("done.task.assign", task=r.task_key))
 
     def do_undo(self) -> None:
         self.perform_action(
@@ -181,6 +208,9 @@ class DondocApp(App[None]):
         self.main.show_snapshot(message.snapshot)
         if message.snapshot.complete:
             self.loads += 1
+
+    def on_unit_tasks_loaded(self, message: UnitTasksLoaded) -> None:
+        self.main.show_unit_tasks(message.code, message.name, message.task_ids)
 
     def on_detail_loaded(self, message: DetailLoaded) -> None:
         self.main.show_task_detail(message.task_id, message.detail)
@@ -224,13 +254,14 @@ class DondocApp(App[None]):
         for n, view in enumerate(VIEWS, start=1):
             out.append((tr("cmd.view", view=tr(f"view.{view}")), f"{n}",
                         lambda v=view: main.action_view(v)))
-        if main.current_task() is not None and main.view in ("overdue", "due_soon", "all"):
+        if main.current_task() is not None and main.view in TASK_VIEWS:
             for action, key in (("done", "d"), ("progress", "p"), ("extend", "e"),
-                                ("snooze", "s")):
+                                ("snooze", "s"), ("assign", "a")):
                 label = {"done": "key.done", "progress": "key.progress", "extend": "key.extend",
-                         "snooze": "key.snooze"}[action]
+                         "snooze": "key.snooze", "assign": "key.assign"}[action]
                 out.append((tr(label), key, getattr(main, f"action_{action}")))
         out.append((tr("key.undo"), "u", main.action_undo))
+        out.append((tr("key.detail.tip"), "i", main.action_toggle_detail))
         out.append((tr("key.filter"), "/", main.action_filter))
         out.append((tr("key.refresh"), "r", self.reload))
         out.append((tr("key.help"), "?", main.action_help))

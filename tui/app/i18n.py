@@ -6,12 +6,23 @@ The words themselves are in the catalogues of dondoc.catalog.i18n (vi.po, en.po)
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from dondoc.catalog.i18n import has, t
 from dondoc.catalog.text import fold, fold_keep  # noqa: F401  (the TUI's filter helpers)
 
 STATUS_GLYPH = {"overdue": "✗", "due_soon": "!", "done": "✓", "not_due": "·", "no_deadline": "–"}
+
+
+def nfc_lower(text: str) -> str:
+    """What a query typed with accents is compared with: same letters, same marks."""
+    return unicodedata.normalize("NFC", text).lower()
+
+
+def has_marks(word: str) -> bool:
+    """A word typed with Vietnamese diacritics (or đ): then they must match exactly."""
+    return fold(word) != nfc_lower(word)
 
 
 def fmt_date(value: dt.date | str | None) -> str:

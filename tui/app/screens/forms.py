@@ -1,4 +1,5 @@
-"""Dialogs for the coordinator's actions: confirm, progress, extension, snooze.
+"""Dialogs for the coordinator's actions: confirm, progress, extension, snooze, the
+day to record on, and the unit picker that assigns a task.
 
 Each returns what the person entered (or None/False when cancelled); the app then runs
 the action in a worker. Input is checked here first so a typo is shown in the dialog,
@@ -11,15 +12,18 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from dondoc.catalog.i18n import t
 from dondoc.catalog.i18n import t as tr
-from dondoc.tui.app.i18n import fmt_date, parse_user_date
+from dondoc.catalog.store.readmodel import RegistryUnit
+from dondoc.tui.app.i18n import fmt_date, fold, has_marks, nfc_lower, parse_user_date
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -223,3 +227,199 @@ class SnoozeScreen(_Form):
             self.error(t("action.snooze_past", until=until.strftime("%d/%m/%Y")))
             return None
         return SnoozeInput(until)
+
+
+class DayScreen(ModalScreen["dt.date | None"]):
+    """Which day an action is recorded on, when the screen shows a past (or future) day:
+    both dates on the buttons, today first and focused (Enter takes it)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", show=False)]
+
+    def __init__(self, question: str, today: dt.date, as_of: dt.date) -> None:
+        super().__init__()
+        self.question = question
+        self.today = today
+        self.as_of = as_of
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(tr("form.day.title"), classes="dialog-title")
+            yield Static(self.question, classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr("form.day.today", day=fmt_date(self.today)), id="today",
+                             variant="primary")
+                yield Button(tr("form.day.as_of", day=fmt_date(self.as_of)), id="as-of")
+                yield Button(tr("form.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#today", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        chosen = {"today": self.today, "as-of": self.as_of}.get(event.button.id or "")
+        self.dismiss(chosen)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True)
+class AssignInput:
+    leads: tuple[str, ...]  # unit codes (a group's code stands for its members)
+    coordinators: tuple[str, ...]
+    note: str | None
+
+
+class AssignScreen(ModalScreen[object]):
+    """The unit picker: type to search the registry (accents optional), Enter or `l` marks
+    a lead, `c` a coordinator (again: unmarks), then a note and Save."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", show=False),
+        Binding("ctrl+s", "save", show=False),
+    ]
+    MAX_SHOWN = 200  # thousands of units: the best matches are enough
+
+    def __init__(self, subtitle: str, units: list[RegistryUnit],
+                 leads: tuple[str, ...] = (), coordinators: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.subtitle = subtitle
+        self.units = units
+        self.by_code = {u.code: u for u in units}
+        self.leads: list[str] = list(leads)
+        self.coordinators: list[str] = [c for c in coordinators if c not in leads]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog assign"):
+            yield Label(tr("form.assign.title"), classes="dialog-title")
+            yield Static(self.subtitle, classes="dialog-text")
+            yield Label(tr("form.assign.search"), classes="field-label")
+            yield Input(id="unit-search")
+            yield _UnitOptions(id="unit-options")
+            yield Static(tr("form.assign.hint"), classes="dialog-hint")
+            yield Static("", id="assign-chosen")
+            yield Label(tr("form.assign.note"), classes="field-label")
+            yield Input(id="assign-note")
+            yield Static("", id="form-error", classes="form-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(tr("form.save"), id="save", variant="primary")
+                yield Button(tr("form.cancel"), id="cancel")
+
+    def on_mount(self) -> None:
+        self._fill("")
+        self._show_chosen()
+        self.query_one("#unit-search", Input).focus()
+
+    def matches(self, query: str) -> list[RegistryUnit]:
+        """Units whose code, name or alias holds every word; accents are optional, and
+        when typed they must match (the same rule as the filter bar)."""
+        words = [w for w in query.split() if w]
+        out = []
+        for unit in self.units:
+            exact = None
+            for word in words:
+                if has_marks(word):
+                    if exact is None:
+                        exact = nfc_lower(" ".join((unit.code, unit.name, *unit.aliases)))
+                    if nfc_lower(word) not in exact:
+                        break
+                elif fold(word) not in unit.hay:
+                    break
+            else:
+                out.append(unit)
+        return out
+
+    def _fill(self, query: str) -> None:
+        options = self.query_one("#unit-options", _UnitOptions)
+        options.clear_options()
+        found = self.matches(query)[:self.MAX_SHOWN]
+        options.add_options([Option(self._prompt(u), id=u.code) for u in found])
+        if found:
+            options.highlighted = 0
+
+    def _prompt(self, unit: RegistryUnit) -> str:
+        mark = "[C] " if unit.code in self.leads else "[P] " if unit.code in self.coordinators \
+            else "    "
+        extra = f" ({tr('form.assign.group', n=len(unit.members))})" if unit.is_group else ""
+        return f"{mark}{unit.name}{extra} · {unit.code}"
+
+    def _show_chosen(self) -> None:
+        def names(codes: list[str]) -> str:
+            return "; ".join(self.by_code[c].name if c in self.by_code else c for c in codes) \
+                or tr("form.assign.none")
+        self.query_one("#assign-chosen", Static).update(
+            f"{tr('form.assign.leads', units=names(self.leads))}\n"
+            f"{tr('form.assign.coordinators', units=names(self.coordinators))}")
+
+    def toggle(self, role: str) -> None:
+        options = self.query_one("#unit-options", _UnitOptions)
+        index = options.highlighted
+        if index is None:
+            return
+        code = options.get_option_at_index(index).id
+        if code is None:
+            return
+        mine, other = (self.leads, self.coordinators) if role == "lead" else \
+            (self.coordinators, self.leads)
+        if code in mine:
+            mine.remove(code)
+        else:
+            mine.append(code)
+            if code in other:
+                other.remove(code)
+        unit = self.by_code[code]
+        options.replace_option_prompt_at_index(index, self._prompt(unit))
+        self._show_chosen()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "unit-search":
+            self._fill(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.input.id == "unit-search":
+            self.toggle("lead")
+        else:
+            self.action_save()
+
+    def on_key(self, event: events.Key) -> None:
+        # Up and down move in the list while the search field keeps the typing.
+        if self.focused is self.query_one("#unit-search", Input) and event.key in ("up", "down"):
+            options = self.query_one("#unit-options", _UnitOptions)
+            options.action_cursor_down() if event.key == "down" else options.action_cursor_up()
+            event.stop()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        if not self.leads and not self.coordinators:
+            self.query_one("#form-error", Static).update(f"✗ {tr('form.assign.need_lead')}")
+            return
+        note = self.query_one("#assign-note", Input).value.strip() or None
+        self.dismiss(AssignInput(tuple(self.leads), tuple(self.coordinators), note))
+
+
+class _UnitOptions(OptionList):
+    """The picker's list: `l`/Enter marks a lead, `c` a coordinator."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "mark('lead')", show=False),
+        Binding("c", "mark('coordinator')", show=False),
+    ]
+    DEFAULT_CSS = "_UnitOptions { height: 10; }"
+
+    def action_mark(self, role: str) -> None:
+        screen = self.screen
+        if isinstance(screen, AssignScreen):
+            screen.toggle(role)
+
+    def action_select(self) -> None:
+        self.action_mark("lead")

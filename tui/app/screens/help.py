@@ -19,8 +19,10 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,question_mark,q", "close", show=False),
     ]
 
-    def __init__(self, view_name: str, keys: list[tuple[str, str]], as_of_text: str) -> None:
+    def __init__(self, view_name: str, keys: list[tuple[str, str]], as_of_text: str,
+                 past: bool = False) -> None:
         super().__init__()
+        self.past = past  # viewing another day than today: actions ask which day
         self.view_name = view_name
         self.keys = keys
         self.as_of_text = as_of_text
@@ -32,7 +34,8 @@ class HelpScreen(ModalScreen[None]):
             table.append(key.ljust(width), style="bold")
             table.append(f"{description}\n")
         notes = Text("\n".join([tr("help.legend"), tr("help.filter"),
-                                tr("help.actions_date", day=self.as_of_text)]))
+                                tr("help.actions_day" if self.past else "help.actions_date",
+                                   day=self.as_of_text)]))
         with VerticalScroll(classes="dialog help"):
             yield Label(tr("help.title", view=self.view_name), classes="dialog-title")
             yield Static(table, id="help-keys")

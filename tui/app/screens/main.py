@@ -19,10 +19,11 @@ from textual.widgets import ContentSwitcher, Footer, Input
 
 from dondoc.catalog.i18n import has
 from dondoc.catalog.i18n import t as tr
-from dondoc.tui.app.i18n import fmt_date, fold, localize_bindings
+from dondoc.tui.app.i18n import fmt_date, localize_bindings
 from dondoc.catalog.store.readmodel import Snapshot, TaskDetail, TaskRow, UnitRow
-from dondoc.tui.app.screens.forms import (ConfirmScreen, ExtensionInput, ExtensionScreen, ProgressInput,
-                               ProgressScreen, SnoozeInput, SnoozeScreen)
+from dondoc.tui.app.screens.forms import (AssignInput, AssignScreen, ConfirmScreen, DayScreen,
+                                          ExtensionInput, ExtensionScreen, ProgressInput,
+                                          ProgressScreen, SnoozeInput, SnoozeScreen)
 from dondoc.tui.app.screens.help import HelpScreen
 from dondoc.tui.app.widgets.detail import DetailPane
 from dondoc.tui.app.widgets.row_list import RowList
@@ -33,8 +34,10 @@ from dondoc.tui.app.widgets.views import DELIVERY_GLYPH, REVIEW_GLYPH, TASK_VIEW
 if TYPE_CHECKING:
     from dondoc.tui.app.host import MainHost
 
-TASK_ACTIONS = ("done", "progress", "extend", "snooze")
+TASK_ACTIONS = ("done", "progress", "extend", "snooze", "assign")
 DETAIL_DELAY = 0.12  # seconds the cursor rests before the detail pane loads
+# Below this size the lists need the room: the detail pane starts hidden (`i` shows it).
+DETAIL_MIN_WIDTH, DETAIL_MIN_HEIGHT = 100, 30
 
 
 class FilterBar(Input):
@@ -63,7 +66,10 @@ class MainScreen(Screen[None]):
         Binding("p", "progress", "key.progress", tooltip="key.progress.tip", id="progress"),
         Binding("e", "extend", "key.extend", tooltip="key.extend.tip", id="extend"),
         Binding("s", "snooze", "key.snooze", tooltip="key.snooze.tip", id="snooze"),
+        Binding("a", "assign", "key.assign", tooltip="key.assign.tip", id="assign"),
         Binding("u", "undo", "key.undo", tooltip="key.undo.tip", id="undo"),
+        Binding("i", "toggle_detail", "key.detail", tooltip="key.detail.tip", show=False,
+                id="toggle-detail"),
         Binding("r", "refresh", "key.refresh", show=False, id="refresh"),
         Binding("question_mark", "help", "key.help", key_display="?", id="help"),
         Binding("q", "app.quit", "key.quit", id="quit"),
@@ -76,6 +82,8 @@ class MainScreen(Screen[None]):
         self.snapshot: Snapshot | None = None
         self.detail: TaskDetail | None = None
         self.unit_scope: tuple[str, str] | None = None  # (code, name) from the units view
+        self.unit_tasks: frozenset[int] = frozenset()  # the tasks of that unit
+        self.detail_wanted: bool | None = None  # the person's choice (`i`); None: by size
         self._task_keys_shown = False
         self._detail_timer: Timer | None = None
         self.detail_pending = False  # a detail load waits for the cursor to rest
@@ -86,7 +94,8 @@ class MainScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar(id="title")
-        yield ViewBar([(v, tr(f"view.{v}")) for v in VIEWS], self.view, id="tabs")
+        yield ViewBar([(v, tr(f"view.{v}"), tr(f"view.{v}.short")) for v in VIEWS], self.view,
+                      id="tabs")
         yield FilterBar(placeholder=tr("filter.placeholder"), id="filter")
         with ContentSwitcher(initial="list-overdue", id="views"):
             for view in VIEWS:
@@ -96,6 +105,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._fit_detail()
         self.current_list.focus()
         self.query_one("#title", TitleBar).show_title(
             tr("app.title"), fmt_date(self.dondoc.as_of), self.dondoc.db_label)
@@ -170,11 +180,11 @@ class MainScreen(Screen[None]):
         text = self.filter_bar.value
         scope = None
         if self.unit_scope is not None and self.view in TASK_VIEWS:
-            code = self.unit_scope[0]
+            ids = self.unit_tasks
 
             def scope(row: TaskRow) -> bool:
-                return code in row.units
-        self.current_list.set_filter(fold(text).split(), scope,
+                return row.id in ids
+        self.current_list.set_filter(text.split(), scope,
                                      no_match_text=tr("empty.filtered", query=text))
 
     # ------------------------------------------------------------------ data
@@ -187,12 +197,12 @@ class MainScreen(Screen[None]):
             "due_soon": tr("empty.due_soon", days=snap.window, day=day),
             "units": tr("empty.units"), "targets": tr("empty.targets"),
             "reviews": tr("empty.reviews"), "reminders": tr("empty.reminders"),
-            "all": tr("empty.all"),
+            "all": tr("empty.all"), "unassigned": tr("empty.unassigned"),
         }
         rows: dict[str, list[Any]] = {
             "overdue": snap.overdue, "due_soon": snap.due_soon, "units": snap.units,
             "targets": snap.targets, "reviews": snap.reviews, "reminders": snap.deliveries,
-            "all": snap.tasks,
+            "all": snap.tasks, "unassigned": snap.unassigned,
         }
         for view in VIEWS:
             row_list = self.list_for(view)
@@ -217,7 +227,7 @@ class MainScreen(Screen[None]):
             counts.update(overdue=len(snap.overdue), due_soon=len(snap.due_soon),
                           units=len(snap.units), targets=len(snap.targets),
                           reviews=len(snap.reviews), reminders=sum(snap.delivery_counts.values()),
-                          all=len(snap.tasks))
+                          all=len(snap.tasks), unassigned=len(snap.unassigned))
         self.query_one("#tabs", ViewBar).set_counts(counts)
 
     def update_status(self) -> None:
@@ -255,6 +265,21 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ detail
 
+    def on_resize(self, event: object) -> None:
+        self._fit_detail()
+
+    def _fit_detail(self) -> None:
+        """Hide the detail pane on a small terminal (80x24 would show four rows), unless the
+        person asked for it with `i`."""
+        roomy = self.size.width >= DETAIL_MIN_WIDTH and self.size.height >= DETAIL_MIN_HEIGHT
+        shown = roomy if self.detail_wanted is None else self.detail_wanted
+        self.query_one("#detail", DetailPane).display = shown
+
+    def action_toggle_detail(self) -> None:
+        pane = self.query_one("#detail", DetailPane)
+        self.detail_wanted = not pane.display
+        self._fit_detail()
+
     def on_row_list_highlighted(self, event: RowList.Highlighted) -> None:
         if event.row_list is self.current_list:
             self.show_detail(event.row)
@@ -278,15 +303,15 @@ class MainScreen(Screen[None]):
             if self._detail_timer is not None:
                 self._detail_timer.stop()
             self.detail_pending = True
-            self._detail_timer = self.set_timer(DETAIL_DELAY, partial(self._load_detail, row.id))
+            self._detail_timer = self.set_timer(DETAIL_DELAY, partial(self._load_detail, row))
         else:
             self.detail = None
             pane.show_row(row)
 
-    def _load_detail(self, task_id: int) -> None:
+    def _load_detail(self, row: TaskRow) -> None:
         self._detail_timer = None
         self.detail_pending = False
-        self.dondoc.load_detail(task_id)
+        self.dondoc.load_detail(row)
 
     def show_task_detail(self, task_id: int, detail: TaskDetail | None) -> None:
         row = self.current_task()
@@ -300,8 +325,19 @@ class MainScreen(Screen[None]):
             self.scope_unit(event.row.code, event.row.name)
 
     def scope_unit(self, code: str | None, name: str = "") -> None:
-        """Show the tasks a unit leads or helps with (None: every unit)."""
-        self.unit_scope = (code, name) if code else None
+        """Show the tasks a unit leads or helps with, through a group too (None: every
+        unit). Its tasks are read in a worker; show_unit_tasks follows."""
+        if code is None:
+            self.unit_scope = None
+            self.unit_tasks = frozenset()
+            self.apply_filter()
+            self.update_status()
+            return
+        self.dondoc.load_unit_tasks(code, name)
+
+    def show_unit_tasks(self, code: str, name: str, task_ids: frozenset[int]) -> None:
+        self.unit_scope = (code, name)
+        self.unit_tasks = task_ids
         self.action_view("all")
         self.apply_filter()
         self.update_status()
@@ -320,6 +356,22 @@ class MainScreen(Screen[None]):
         title = row.title if len(row.title) <= 160 else row.title[:159] + "…"
         return f"{self._label(row)} — {title}"
 
+    def on_day(self, action: str, row: TaskRow, then: Any) -> None:
+        """Call then(day) with the day to record an action on: the as-of day is today's
+        date in normal use; viewing another day, ask which one (today first)."""
+        as_of, today = self.dondoc.as_of, self.dondoc.today()
+        if as_of == today:
+            then(today)
+            return
+        question = tr("form.day.question", as_of=fmt_date(as_of), today=fmt_date(today),
+                      action=tr(f"action.task.{action}"), task=self._label(row))
+
+        def chosen(day: object) -> None:
+            if isinstance(day, dt.date):
+                then(day)
+
+        self.app.push_screen(DayScreen(question, today, as_of), chosen)
+
     def action_done(self) -> None:
         row = self.current_task()
         if row is None:
@@ -335,7 +387,7 @@ class MainScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.dondoc.do_mark_done(row, occurrence)
+                self.on_day("done", row, lambda day: self.dondoc.do_mark_done(row, occurrence, day))
 
         self.app.push_screen(ConfirmScreen(tr("form.done.title"), question), answered)
 
@@ -373,11 +425,24 @@ class MainScreen(Screen[None]):
 
         def entered(value: object) -> None:
             if isinstance(value, SnoozeInput):
-                self.dondoc.do_snooze(row, value)
+                self.on_day("snooze", row, lambda day: self.dondoc.do_snooze(row, value, day))
 
         self.app.push_screen(SnoozeScreen(self._subtitle(row),
                                           detail.snoozed_until if detail else None,
                                           self.dondoc.as_of), entered)
+
+    def action_assign(self) -> None:
+        row = self.current_task()
+        snap = self.snapshot
+        if row is None or snap is None:
+            return
+        def entered(value: object) -> None:
+            if isinstance(value, AssignInput):
+                self.dondoc.do_assign(row, value)
+
+        # assign() replaces the app's own assignment of the task as a whole; the detail
+        # pane shows what the task has, the catalog's part of which stays whatever is chosen.
+        self.app.push_screen(AssignScreen(self._subtitle(row), snap.registry), entered)
 
     def action_undo(self) -> None:
         self.dondoc.preview_undo()
@@ -415,6 +480,8 @@ class MainScreen(Screen[None]):
         keys.append(("↑ ↓ PgUp PgDn Home End", f"{tr('key.move')}, {tr('key.page')}"))
         if self.view == "units":
             keys.append(("Enter", tr("key.open_unit")))
+        keys.append(("i", tr("key.detail.tip")))
         keys.append(("ctrl+p", tr("key.palette")))
         self.app.push_screen(HelpScreen(tr(f"view.{self.view}"), keys,
-                                        fmt_date(self.dondoc.as_of)))
+                                        fmt_date(self.dondoc.as_of),
+                                        self.dondoc.as_of != self.dondoc.today()))

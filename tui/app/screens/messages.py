@@ -55,3 +55,13 @@ class MarkerChecked(Message):
     def __init__(self, marker: tuple[Any, ...]) -> None:
         super().__init__()
         self.marker = marker
+
+
+class UnitTasksLoaded(Message):
+    """The tasks one unit holds (groups it belongs to included), for the units view's Enter."""
+
+    def __init__(self, code: str, name: str, task_ids: frozenset[int]) -> None:
+        super().__init__()
+        self.code = code
+        self.name = name
+        self.task_ids = task_ids

@@ -77,6 +77,7 @@ def task_text(d: TaskDetail, row: TaskRow | None) -> Text:
     _field(text, tr("detail.lead"), d.lead or tr("cell.no_lead"))
     if d.coordinators:
         _field(text, tr("detail.coordinators"), "; ".join(d.coordinators))
+    _assignments(text, d)
     deadline = d.deadline_text or "—"
     if d.deadline_inferred:
         deadline += f" ({tr('detail.inferred')})"
@@ -139,6 +140,28 @@ def task_text(d: TaskDetail, row: TaskRow | None) -> Text:
         reminders.append(" · ".join(p for p in parts if p))
     _section(text, tr("detail.reminders"), reminders, d.reminders_total)
     return text
+
+
+def _assignments(text: Text, d: TaskDetail) -> None:
+    """Each unit's share: role, its own status and progress; with several leads, how many
+    of them are done."""
+    if not d.assignments:
+        return
+    leads = [a for a in d.assignments if a.role == "lead"]
+    text.append(f"{tr('detail.assignments')}: ", style="bold")
+    if len(leads) > 1:
+        done = sum(1 for a in leads if a.status == "done")
+        text.append(tr("detail.units_done", done=done, total=len(leads)),
+                    style="green" if done == len(leads) else "")
+    text.append("\n")
+    for a in d.assignments:
+        text.append(f"  {STATUS_GLYPH.get(a.status, '·')} ", style=TONE_STYLE.get(a.status, ""))
+        text.append(printable(a.unit_name, 200))
+        text.append(f" · {tr(f'detail.role.{a.role}')} · {status_label(a.status)}"
+                    f" · {a.progress}%")
+        if a.completed_on:
+            text.append(f" · {fmt_date(a.completed_on)}", style="green")
+        text.append("\n")
 
 
 def _figure(key: str) -> str:

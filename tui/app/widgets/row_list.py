@@ -26,7 +26,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from dondoc.catalog.safety import printable
-from dondoc.tui.app.i18n import localize_bindings
+from dondoc.tui.app.i18n import fold, has_marks, localize_bindings, nfc_lower
 
 
 def _narrows(old: tuple[str, ...], new: tuple[str, ...]) -> bool:
@@ -42,6 +42,7 @@ class Column:
     drop: int = 0  # when the list is narrow, columns with the highest drop go first
     min_width: int = 16  # for the flexible column
     toned: bool = False  # drawn in the row's tone colour (overdue, due soon, done)
+    keep_tail: str = ""  # text from its last occurrence on stays when cut ("Sở X… +14")
 
 
 class RowList(ScrollView, can_focus=True):
@@ -107,6 +108,7 @@ class RowList(ScrollView, can_focus=True):
         self.no_match_text = ""
         self._rows: Sequence[Any] = ()
         self._hay: list[str] = []
+        self._exact: list[str] | None = None  # the rows' shown text, built when first needed
         self._visible: list[int] | None = None  # None: every row, in order
         self._words: tuple[str, ...] = ()
         self._scope: Callable[[Any], bool] | None = None
@@ -150,6 +152,7 @@ class RowList(ScrollView, can_focus=True):
         keep = getattr(current, "key", None) if current is not None else None
         self._rows = rows
         self._hay = [row.hay for row in rows]
+        self._exact = None
         self.loaded = True
         self._refilter()
         if keep is not None:
@@ -161,8 +164,10 @@ class RowList(ScrollView, can_focus=True):
 
     def set_filter(self, words: Sequence[str], scope: Callable[[Any], bool] | None = None,
                    no_match_text: str = "") -> None:
-        """Show only rows whose folded text holds every word (and that scope accepts)."""
-        words_t = tuple(w for w in words if w)
+        """Show only rows holding every word (and that scope accepts). A word typed without
+        diacritics matches with or without them ("hop" finds "họp" and "hợp"); a word typed
+        with them must match them exactly, in any case ("họp" finds "Họp", not "hợp")."""
+        words_t = tuple(nfc_lower(w) for w in words if w)
         self.no_match_text = no_match_text
         if words_t == self._words and scope is self._scope:
             return
@@ -184,12 +189,25 @@ class RowList(ScrollView, can_focus=True):
                 candidates = [i for i in candidates if scope(rows[i])]
             # One pass per word over what is left: cheaper than all() per row.
             for word in sorted(words, key=len, reverse=True):
-                candidates = [i for i in candidates if word in hay[i]]
+                if has_marks(word):
+                    exact = self._exact_text()
+                    candidates = [i for i in candidates if word in exact[i]]
+                else:
+                    folded = fold(word)
+                    candidates = [i for i in candidates if folded in hay[i]]
             self._visible = list(candidates)
         self._generation += 1
         self._line_cache.clear()
         self._update_virtual_size()
         self.refresh()
+
+    def _exact_text(self) -> list[str]:
+        """Each row's cells as shown, lower case: what a word with diacritics must be in.
+        Built on the first such word only: most people type without accents."""
+        if self._exact is None:
+            cells = self._cells
+            self._exact = [nfc_lower(" ".join(cells(row))) for row in self._rows]
+        return self._exact
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self.size.width, self.visible_count + 1)
@@ -294,7 +312,13 @@ class RowList(ScrollView, can_focus=True):
             else:
                 cell = set_cell_size(text, col_width)
                 if cell_len(text) > col_width and col_width > 1:
-                    cell = set_cell_size(text, col_width - 1) + "…"
+                    tail = ""
+                    if column.keep_tail and column.keep_tail in text:
+                        tail = text[text.rindex(column.keep_tail):]
+                        if cell_len(tail) + 2 > col_width:
+                            tail = ""
+                    head = col_width - 1 - cell_len(tail)
+                    cell = set_cell_size(text, head) + "…" + tail
             segments.append(Segment(cell, style))
             segments.append(Segment(" ", styles[-1]))
         return Strip(segments).adjust_cell_length(width, styles[-1])

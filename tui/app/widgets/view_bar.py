@@ -6,6 +6,7 @@ is the same whenever it is taken, and nothing to relayout when a count changes w
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -22,9 +23,10 @@ class ViewBar(Static):
             super().__init__()
             self.view = view
 
-    def __init__(self, views: list[tuple[str, str]], active: str, *, id: str | None = None) -> None:
+    def __init__(self, views: list[tuple[str, str, str]], active: str, *,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
-        self.views = views  # (view id, name)
+        self.views = views  # (view id, name, short name)
         self.active = active
         self.counts: dict[str, int] = {}
         self._spans: list[tuple[int, int, str]] = []
@@ -40,14 +42,35 @@ class ViewBar(Static):
         self.counts = counts
         self._draw()
 
+    def on_resize(self) -> None:
+        self._draw()
+
+    def _labels(self, form: int) -> list[str]:
+        """Every tab's label: 0 full names, 1 short names, 2 short names without counts
+        except on the active tab, 3 numbers alone except the active tab's short name."""
+        out = []
+        for n, (view, name, short) in enumerate(self.views, start=1):
+            active = view == self.active
+            label = f" {n}"
+            if form == 0 or form < 3 or active:
+                label += f" {name if form == 0 else short}"
+            if view in self.counts and (form < 2 or active):
+                label += f" ({self.counts[view]:,})".replace(",", ".")
+            out.append(label + " ")
+        return out
+
     def _draw(self) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         self._spans = []
-        for n, (view, name) in enumerate(self.views, start=1):
-            label = f" {n} {name}"
-            if view in self.counts:
-                label += f" ({self.counts[view]:,})".replace(",", ".")
-            label += " "
+        # The widest form that fits: eight tabs must all stay reachable at 80 columns.
+        room = self.content_size.width or 10_000
+        labels = self._labels(3)
+        for form in range(4):
+            candidate = self._labels(form)
+            if sum(cell_len(label) + 1 for label in candidate) - 1 <= room:
+                labels = candidate
+                break
+        for (view, _name, _short), label in zip(self.views, labels):
             start = text.cell_len
             if view == self.active:
                 text.append(label, style="bold reverse")

@@ -16,8 +16,8 @@ from dondoc.catalog.store.readmodel import (DeliveryRow, ReviewRow, TargetRow, T
                               summary_figures)
 from dondoc.tui.app.widgets.row_list import Column, RowList
 
-VIEWS = ("overdue", "due_soon", "units", "targets", "reviews", "reminders", "all")
-TASK_VIEWS = ("overdue", "due_soon", "all")
+VIEWS = ("overdue", "due_soon", "units", "targets", "reviews", "reminders", "all", "unassigned")
+TASK_VIEWS = ("overdue", "due_soon", "all", "unassigned")
 
 REVIEW_GLYPH = {"done": "✓", "missed": "✗", "failed": "✗", "scheduled": "◷", "running": "»",
                 "cancelled": "–"}
@@ -52,14 +52,20 @@ def _word(table: str, status: str) -> str:
 # ------------------------------------------------------------------------------ tasks
 
 
+def lead_cell(t: TaskRow) -> str:
+    """The first lead, and "+N" when N more units lead with it."""
+    first = t.first_lead or t.lead or ""
+    return f"{first} +{t.lead_count - 1}" if t.lead_count > 1 else first
+
+
 def _task_tail(t: TaskRow) -> list[str]:
-    return [t.plan, t.code, t.title, t.lead or "", t.deadline_text or "",
+    return [t.plan, t.code, t.title, lead_cell(t), t.deadline_text or "",
             fmt_date(t.effective_due)]
 
 
 def _task_columns(first: Column) -> list[Column]:
     return [first, Column(tr("col.plan"), 14, drop=2), Column(tr("col.code"), 12),
-            Column(tr("col.title"), 0, min_width=24), Column(tr("col.lead"), 24, drop=4),
+            Column(tr("col.title"), 0, min_width=24), Column(tr("col.lead"), 24, drop=4, keep_tail=" +"),
             Column(tr("col.deadline"), 18, drop=3), Column(tr("col.effective"), 11, drop=1)]
 
 
@@ -146,7 +152,7 @@ def _spec(view: str) -> tuple[list[Column], Callable[[Any], Sequence[str]], Call
         return _task_columns(Column(tr("col.days_overdue"), 11, toned=True)), overdue_cells, task_tone
     if view == "due_soon":
         return _task_columns(Column(tr("col.due_in"), 11, toned=True)), due_soon_cells, task_tone
-    if view == "all":
+    if view in ("all", "unassigned"):
         return _task_columns(Column(tr("col.status"), 15, toned=True)), all_cells, task_tone
     if view == "units":
         return ([Column(tr("col.unit"), 0, min_width=24), Column(tr("col.tasks"), 9, "right"),
