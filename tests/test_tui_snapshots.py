@@ -112,3 +112,13 @@ def test_no_color_keeps_the_meaning(snap_compare, seed_db: str,  # type: ignore[
     # Without colour, every status still reads as a glyph and a word (✗ 301 ngày).
     monkeypatch.setenv("NO_COLOR", "1")
     assert shot(snap_compare, seed_db, ("7",))
+
+
+def test_small_terminal_80x24(snap_compare, seed_db: str) -> None:  # type: ignore[no-untyped-def]
+    # 80x24: the detail pane folds away (`i` brings it back) and the eight tabs shorten
+    # their names so that every one of them stays on the line.
+    assert shot(snap_compare, seed_db, size=(80, 24))
+
+
+def test_assign_dialog(snap_compare, seed_db: str) -> None:  # type: ignore[no-untyped-def]
+    assert shot(snap_compare, seed_db, ("8", "a", "s", "o", "space", "t", "t"))
