@@ -130,6 +130,7 @@ def generate(path: Path, n_tasks: int, seed: int = 2025) -> dict[str, Any]:
     plans: list[tuple[Any, ...]] = []
     tasks: list[dict[str, Any]] = []
     links: list[tuple[Any, ...]] = []
+    shares: list[tuple[Any, ...]] = []
     n_plans = max(1, n_tasks // 500)
     for plan_index in range(n_plans):
         p_index = plan_index % len(PROVINCES)
@@ -159,6 +160,16 @@ def generate(path: Path, n_tasks: int, seed: int = 2025) -> dict[str, Any]:
             "completed_on": completed})
         links.append((i + 1, lead, "lead"))
         links.extend((i + 1, c, "coordinator") for c in coords)
+        # Assignments as the loader writes them: one share per unit and role; one task in
+        # ten has a second lead (a joint lead, or a group's members), one in twenty none.
+        roll = rng.random()
+        if roll >= 0.05:
+            shares.append((i + 1, lead, "lead", done))
+            if roll < 0.15:
+                extra = next((u for u in pool if u != lead and u not in coords), None)
+                if extra:
+                    shares.append((i + 1, extra, "lead", done))
+        shares.extend((i + 1, c, "coordinator", done) for c in coords)
     con = sqlite3.connect(path)
     with con:
         con.executemany("insert into unit (code, name, parent_code, province) values (?,?,?,?)",
@@ -170,9 +181,14 @@ def generate(path: Path, n_tasks: int, seed: int = 2025) -> dict[str, Any]:
             [(i + 1, *[t[c].isoformat() if isinstance(t[c], dt.date) else t[c] for c in columns])
              for i, t in enumerate(tasks)])
         con.executemany("insert into taskunit (task_id, unit_code, role) values (?,?,?)", links)
+        con.executemany(
+            "insert into assignment (task_id, unit_code, role, source, status, progress,"
+            " withdrawn, created_at) values (?, ?, ?, 'catalog', ?, ?, 0, '2025-01-01')",
+            [(t, u, r, "done" if d else "open", 100 if d else 0) for t, u, r, d in shares])
     con.execute("analyze")
     con.close()
     return {"tasks": n_tasks, "units": len(units), "plans": len(plans), "links": len(links),
+            "assignments": len(shares),
             "seconds": round(time.perf_counter() - started, 2),
             "size_mb": round(path.stat().st_size / 2**20, 1)}
 
