@@ -92,6 +92,9 @@ class NotifyZalo(NotifyBase):  # type: ignore[misc]
     # The part limit is ours to apply (at line ends), so Apprise passes text through
     # (overflow "upstream"); body_maxlen only describes the service.
     body_maxlen = TEXT_LIMIT
+    # Zalo meters an OA by daily quotas, not by a per-second pace: Apprise's default
+    # 5.5 s between requests would hold the parts of one long message for half a minute.
+    request_rate_per_sec = 0.2
     title_maxlen = 250
     templates = ("{schema}://{token}/{targets}",)
     template_tokens = dict(NotifyBase.template_tokens, **{
