@@ -17,7 +17,7 @@ where possible, and the parts go out in order. The title is written above the bo
 ("title\\n\\nbody"), as Zalo messages have no subject.
 
 The usual Apprise options apply (cto/rto timeouts, verify, ...); `?token=` and `?to=` are
-accepted too, for a token or user ids that are easier to write as query values.
+accepted too, and `zalo://{user_id}` with `token:` as an option of the YAML entry.
 """
 
 from __future__ import annotations
@@ -88,7 +88,8 @@ class NotifyZalo(NotifyBase):  # type: ignore[misc]
     service_url = "https://oa.zalo.me/"
     protocol = ()
     secure_protocol = SCHEMA
-    setup_url = "https://developers.zalo.me/docs/official-account/bat-dau/xac-thuc-va-uy-quyen-cho-ung-dung-new"
+    setup_url = ("https://developers.zalo.me/docs/official-account/bat-dau/"
+                 "xac-thuc-va-uy-quyen-cho-ung-dung-new")
     # The part limit is ours to apply (at line ends), so Apprise passes text through
     # (overflow "upstream"); body_maxlen only describes the service.
     body_maxlen = TEXT_LIMIT
@@ -168,13 +169,18 @@ class NotifyZalo(NotifyBase):  # type: ignore[misc]
             return results
         qsd = results["qsd"]
         targets = NotifyZalo.split_path(results["fullpath"])
+        host = NotifyZalo.unquote(results.get("host") or "")
         if qsd.get("token"):
             # Token given as a query value: the host, if any, is a user id.
             results["token"] = NotifyZalo.unquote(qsd["token"])
-            if results.get("host"):
-                targets.insert(0, NotifyZalo.unquote(results["host"]))
+            if host:
+                targets.insert(0, host)
+        elif _USER_ID.fullmatch(host):
+            # zalo://{user_id} with the token as a YAML option (`token: ${ZALO_OA_TOKEN}`),
+            # which Apprise adds after parsing; an OA token is never all digits.
+            targets.insert(0, host)
         else:
-            results["token"] = NotifyZalo.unquote(results.get("host") or "")
+            results["token"] = host
         if qsd.get("to"):
             targets += [t for t in _TARGET_DELIM.split(NotifyZalo.unquote(qsd["to"])) if t]
         results["targets"] = targets

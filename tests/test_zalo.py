@@ -209,3 +209,20 @@ def test_dondocs_overall_deadline_ends_a_trickling_answer(tmp_path: Path) -> Non
     assert result.ms < 4000
     assert result.error is not None and "deadline" in result.error
     assert TOKEN not in result.error
+
+
+def test_the_token_may_be_a_yaml_option_of_the_entry(tmp_path: Path) -> None:
+    with ZaloApi(TOKEN) as api:
+        config = tmp_path / "apprise.yaml"
+        config.write_text(
+            "urls:\n"
+            f"  - \"zalo://{USER_A}/{USER_C}?base={api.base}\":\n"
+            "      - tag: PVHTT\n"
+            "        token: ${ZALO_OA_TOKEN}\n", encoding="utf-8")
+        targets = notify.load_targets(config, env={"ZALO_OA_TOKEN": TOKEN})
+        (endpoint,) = targets.for_unit("PVHTT")
+        result = notify.send(endpoint, message("Nội dung nhắc việc."), targets)
+    assert result.ok is True, result.error
+    assert api.violations == []
+    assert [m.user_id for m in api.messages] == [USER_A, USER_C]
+    assert TOKEN in targets.secrets and TOKEN not in endpoint.label
