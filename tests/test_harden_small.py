@@ -56,7 +56,7 @@ def test_given_up_reminders_are_re_driven_with_retry_failed(home: Path, tmp_path
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
     port = free_port()
     cfg = tmp_path / "a.yaml"
-    cfg.write_text(f"tag: {UNITS}\nurls:\n  - json://127.0.0.1:{port}/hook?cto=0.5&rto=2\n",
+    cfg.write_text(f"tag: {UNITS}\nurls:\n  - json://127.0.0.1:{port}/hook?cto=2&rto=10\n",
                    encoding="utf-8")
     env = {"DONDOC_APPRISE_CONFIG": str(cfg), "DONDOC_MAX_ATTEMPTS": "1"}
     assert dondoc("remind", "--as-of", AS_OF, home=home, env=env).code == 1  # nobody listens
