@@ -33,12 +33,12 @@ def test_remind_survives_a_long_write_lock(home: Path, tmp_path: Path) -> None:
     db = home / "dondoc.sqlite"
     taken = threading.Event()
 
-    first = threading.Lock()  # never released: exactly one request takes the first role
+    first_role = threading.Lock()  # never released: exactly one request takes the first role
 
     def behave(key: str | None, attempt: int) -> str:
         # The first message to arrive takes the lock and fails; the second goes through once
         # the lock is held (the receiver answers in threads, so the two can arrive together).
-        if first.acquire(blocking=False):
+        if first_role.acquire(blocking=False):
             _hold_lock(db, 5.0, taken)
             return "fail"
         taken.wait(10)
