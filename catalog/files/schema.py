@@ -106,6 +106,8 @@ class UnitSpec(_Strict):
     valid_to: dt.date | None = None
     successor: UnitRef | None = None
     note: str | None = None
+    # A phone number or address to write to, printed in the letters about its plans.
+    contact: str | None = None
     # A group (kind `nhom`): an assignment to it is an assignment to each member.
     members: list[UnitRef] = []
 
