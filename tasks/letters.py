@@ -298,7 +298,9 @@ def _pump(engine: Engine, queue: list[Letter], report: Report, targets: Targets,
         try:
             while queue or in_flight:
                 room = max(0, workers - len(in_flight))
-                if queue and room:
+                # Claim in batches of half the pool: a claim is a transaction, and one per
+                # letter as each send finishes would cap the rate at the database's.
+                if queue and (room >= max(1, workers // 2) or not in_flight):
                     batch = [queue.pop() for _ in range(min(room, len(queue)))]
                     wants = [w for letter in batch for w in letter.wants()]
                     try:
