@@ -272,6 +272,130 @@ def deliver_bench(messages: int, workers: int) -> dict[str, Any]:
             "goal_per_second": GOAL_RATE, "meets_goal": sent / seconds >= GOAL_RATE}
 
 
+# ------------------------------------------------------------------------ letters
+
+
+LETTER_GOAL_RATIO = 0.8
+
+
+def _letters_db(home: Path, units: int) -> list[str]:
+    """units units, each leading one task due on AS_OF (before-0 fires that day, so the
+    quiet start lets it through): one letter per unit."""
+    from dondoc.catalog.store.engines import make_engine, migrate
+
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "dondoc.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    migrate(engine)
+    engine.dispose()
+    codes = [f"U{i:05d}" for i in range(units)]
+    conn = sqlite3.connect(path)
+    conn.execute("insert into unit (code, name, contact) values ('VP', 'Văn phòng UBND tỉnh',"
+                 " '0225 3842 123')")
+    conn.executemany("insert into unit (code, name, parent_code) values (?, ?, 'VP')",
+                     [(c, f"Ủy ban nhân dân xã số {i}") for i, c in enumerate(codes)])
+    conn.execute("insert into plan (code, title, issuer_code, coordinator_code, policy) values"
+                 " ('LT-2025', 'Kế hoạch chuyển đổi số năm 2025', 'VP', 'VP', ?)",
+                 (json.dumps({"before": [0]}),))
+    due = AS_OF.isoformat()
+    conn.executemany(
+        "insert into task (id, plan_code, code, title, category, lead_code, coordinators,"
+        " deadline_text, deadline_kind, deadline_due, effective_due, state, deadline_inferred,"
+        " progress) values (?, 'LT-2025', ?, ?, 'task', ?, '[]', 'trước ngày 30/6/2025', 'date',"
+        " ?, ?, 'open', 0, 0)",
+        [(i + 1, f"NV{i:05d}", f"Rà soát, cập nhật dữ liệu chuyển đổi số của xã số {i}", c,
+          due, due) for i, c in enumerate(codes)])
+    conn.commit()
+    conn.close()
+    return codes
+
+
+def _server() -> tuple[Any, Any, Any, int]:
+    ctx = mp.get_context("spawn")
+    port_q, count_q, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
+    proc = ctx.Process(target=_serve, args=(port_q, stop, count_q), daemon=True)
+    proc.start()
+    return proc, stop, count_q, port_q.get(timeout=30)
+
+
+def letters_bench(units: int, workers: int) -> dict[str, Any]:
+    """Letters to `units` units through dondoc (decide, claim, render, send, mark) against
+    bare Apprise notifying the same units (tag= each code, the same worker count) with a
+    body of the same length, each to its own fresh local HTTP server, in the same run."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from apprise import Apprise, AppriseConfig
+
+    from dondoc.catalog.store.engines import make_engine
+    from dondoc.tasks.letters import sweep_letters
+    from dondoc.tasks.notify import load_targets
+
+    folder = OUT / "letters"
+    if folder.exists():
+        import shutil
+        shutil.rmtree(folder)
+    home = folder / "home"
+    codes = _letters_db(home, units)
+    os.environ["DONDOC_HOME"] = str(home)
+
+    def config(port: int) -> Path:
+        path = folder / f"apprise-{port}.yaml"
+        path.write_text(f"version: 1\nurls:\n  - json://127.0.0.1:{port}/hook:\n"
+                        f"      tag: {', '.join(codes)}\n", encoding="utf-8")
+        return path
+
+    # dondoc
+    proc, stop, count_q, port = _server()
+    engine = make_engine(f"sqlite:///{home / 'dondoc.sqlite'}")
+    targets = load_targets(config(port))
+    started = time.perf_counter()
+    report = sweep_letters(engine, AS_OF, targets, workers=workers)
+    ours_s = time.perf_counter() - started
+    stop.set()
+    ours_total, ours_keys = count_q.get(timeout=30)
+    proc.join(timeout=10)
+    again = sweep_letters(engine, AS_OF, targets, workers=workers)
+    engine.dispose()
+    body_len = 1500
+    outbox_sample = None
+    sent = report.counts.get("sent", 0)
+
+    # bare Apprise: the same units, the same kind of endpoint, the same pool
+    proc, stop, count_q, port = _server()
+    ap = Apprise()
+    cfg = AppriseConfig()
+    cfg.add(str(config(port)))
+    ap.add(cfg)
+    for server in ap.find(tag=codes[0]):
+        server.request_rate_per_sec = 0  # as dondoc does: no per-plugin sleep
+    body = ("Kính gửi: Ủy ban nhân dân xã. Nhiệm vụ rà soát, cập nhật dữ liệu chuyển đổi số "
+            * 30)[:body_len]
+
+    def one(i: int) -> bool:
+        return bool(ap.notify(body=f"{body}\nMã nhắc việc: bare-{i}",
+                              title="[Nhắc việc] 1 nhiệm vụ sắp đến hạn", tag=codes[i]))
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        bare_ok = sum(pool.map(one, range(units)))
+    bare_s = time.perf_counter() - started
+    stop.set()
+    bare_total, bare_keys = count_q.get(timeout=30)
+    proc.join(timeout=10)
+    ours_rate, bare_rate = sent / ours_s, bare_ok / bare_s
+    del outbox_sample
+    return {"units": units, "workers": workers, "letters_sent": sent,
+            "reminders_covered": report.counts.get("covered_sent", 0),
+            "seconds": round(ours_s, 3), "per_second": round(ours_rate, 1),
+            "server_requests": ours_total, "server_distinct_keys": ours_keys,
+            "second_run_sent": again.counts.get("sent", 0),
+            "bare_apprise_sent": bare_ok, "bare_apprise_seconds": round(bare_s, 3),
+            "bare_apprise_per_second": round(bare_rate, 1),
+            "bare_server_requests": bare_total,
+            "ratio": round(ours_rate / bare_rate, 3), "goal_ratio": LETTER_GOAL_RATIO,
+            "meets_goal": ours_rate >= LETTER_GOAL_RATIO * bare_rate}
+
+
 # ------------------------------------------------------------------------ main
 
 
@@ -281,7 +405,26 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--workers", type=int, default=16)
     parser.add_argument("--baseline-limit-s", type=float, default=600.0)
+    parser.add_argument("--letters-only", action="store_true",
+                        help="only the letters benchmark (dondoc against bare Apprise)")
+    parser.add_argument("--units", type=int, default=10_000)
     args = parser.parse_args(argv)
+    if args.letters_only:
+        OUT.mkdir(parents=True, exist_ok=True)
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        letters = letters_bench(args.units, args.workers)
+        results = {
+            "benchmark": "remind-letters",
+            "when": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+            "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+            "command": "python -m bench.remind " + " ".join(
+                argv if argv is not None else sys.argv[1:]),
+            "letters": letters,
+        }
+        (RESULTS / "remind-letters.json").write_text(
+            json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(json.dumps(results, indent=2, ensure_ascii=False))
+        return results
     OUT.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
 

@@ -53,6 +53,7 @@ class Settings:
     sqlite_busy_ms: int             # DONDOC_SQLITE_BUSY_MS: how long a statement waits for a lock
     lock_retry: float               # DONDOC_LOCK_RETRY_S: s a ledger write retries a locked db
     release_retry: float            # DONDOC_RELEASE_RETRY_S: s spent releasing claims on the way out
+    letters: bool                   # DONDOC_REMIND_LETTERS: one letter per unit a day (0: per task)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -81,6 +82,8 @@ class Settings:
             sqlite_busy_ms=max(0, int(_float(env, "DONDOC_SQLITE_BUSY_MS", 30000))),
             lock_retry=_float(env, "DONDOC_LOCK_RETRY_S", 120.0),
             release_retry=_float(env, "DONDOC_RELEASE_RETRY_S", 10.0),
+            letters=env.get("DONDOC_REMIND_LETTERS", "1").strip().lower() not in ("0", "no",
+                                                                                  "false"),
         )
 
 

@@ -38,9 +38,13 @@ def remind_one_task(plan: str, task_code: str, as_of: str | None = None) -> dict
 def sweep_all(as_of: str | None = None) -> dict[str, Any]:
     """Every task: whatever is due and not yet in the ledger (what a lagging scheduler missed)."""
     from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.settings import settings
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import sweep
 
+    if settings().letters:
+        from dondoc.tasks.letters import sweep_letters
+        return _summary(sweep_letters(engine_for(), _day(as_of), load_targets()))
     return _summary(sweep(engine_for(), _day(as_of), load_targets()))
 
 

@@ -21,6 +21,7 @@ import hashlib
 import logging
 import os
 import re
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -56,6 +57,10 @@ class Endpoint:
     label: str  # safe to show: schema and host, never credentials
     tags: frozenset[str]  # lower-case unit codes
     plugin: Any  # an apprise NotifyBase
+    # E-mail: the same server set to HTML, for letters (HTML with Apprise's plain-text
+    # alternative, and attachments). Apprise converts formats only in Apprise.notify, not
+    # in a plugin's own notify, so the format is chosen by picking the instance.
+    rich: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,19 +76,52 @@ class Targets:
     fallback: Endpoint
     secrets: tuple[str, ...] = ()
     source: str | None = None  # the configuration file, or None for the outbox default
-    _by_tag: dict[str, list[Endpoint]] = field(default_factory=dict, init=False)
+    # One Apprise object holding every endpoint: routing is Apprise's own tag matching
+    # (Apprise.find), so `always`, `all` and whatever Apprise adds hold as documented.
+    apprise: Any = field(default=None, init=False)
+    _by_plugin: dict[int, Endpoint] = field(default_factory=dict, init=False)
+    _always: list[Endpoint] = field(default_factory=list, init=False)
+    _routes: dict[tuple[str, ...], tuple[list[Endpoint], bool]] = field(
+        default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
+        if not self.endpoints:
+            return
+        from apprise import Apprise
+
+        self.apprise = Apprise()
         for endpoint in self.endpoints:
-            for tag in endpoint.tags:
-                self._by_tag.setdefault(tag, []).append(endpoint)
+            self.apprise.add(endpoint.plugin)
+            self._by_plugin[id(endpoint.plugin)] = endpoint
+        # No unit code contains a space: this tag matches no URL, so what Apprise returns
+        # for it is exactly the URLs tagged `always`.
+        self._always = [self._by_plugin[id(s)]
+                        for s in self.apprise.find(tag="dondoc no unit", match_always=True)]
+
+    def route(self, tags: Iterable[str]) -> tuple[list[Endpoint], bool]:
+        """The endpoints Apprise notifies for these unit codes, and whether any URL is
+        tagged with one of them. A unit no URL is tagged with goes to the outbox (and to
+        the `always` URLs, as Apprise would notify them)."""
+        key = tuple(sorted({t.lower() for t in tags}))
+        found = self._routes.get(key)
+        if found is not None:
+            return found
+        if self.apprise is None:
+            found = ([self.fallback], True)
+        else:
+            own = [self._by_plugin[id(s)]
+                   for s in self.apprise.find(tag=list(key), match_always=False)]
+            out = own + [e for e in self._always if e not in own]
+            found = ((out if own else [self.fallback, *out]), bool(own))
+        self._routes[key] = found
+        return found
 
     def for_unit(self, code: str) -> list[Endpoint]:
         """The unit's endpoints, or the outbox when none is tagged with its code."""
-        return self._by_tag.get(code.lower()) or [self.fallback]
+        return self.route([code])[0]
 
     def routed(self, code: str) -> bool:
-        return code.lower() in self._by_tag
+        return self.route([code])[1]
 
     def mask(self, text: str | None) -> str | None:
         if not text:
@@ -255,10 +293,24 @@ def load_targets(path: str | Path | None = None,
             value = getattr(plugin, attr, None)
             if isinstance(value, str) and len(value) >= 3:
                 secrets.add(value)
-        endpoints.append(Endpoint(_channel(url, opts), _label(url), _tags(opts, global_tags),
-                                  plugin))
+        tags = _tags(opts, global_tags)
+        plugin.tags = set(tags)  # a global `tag:` too, so Apprise's matching sees it
+        rich = None
+        if _is_email(plugin) and "format" not in url and "format" not in opts:
+            import copy
+
+            from apprise import NotifyFormat
+            rich = copy.copy(plugin)
+            rich.notify_format = NotifyFormat.HTML
+        endpoints.append(Endpoint(_channel(url, opts), _label(url), tags, plugin, rich))
     ordered = tuple(sorted(secrets, key=len, reverse=True))
     return Targets(endpoints, fallback, ordered, where)
+
+
+def _is_email(plugin: Any) -> bool:
+    from apprise.plugins.email import NotifyEmail
+
+    return isinstance(plugin, NotifyEmail)
 
 
 def _mask_all(text: str, secrets: Iterable[str]) -> str:
@@ -427,17 +479,29 @@ def send(endpoint: Endpoint, message: Message, targets: Targets,
     started = time.perf_counter()
     token = outbox.CURRENT.set({"key": message.key, "unit": message.unit})
     limit = deadline if deadline is not None else deadline_s()
+    rich = endpoint.rich is not None and message.html is not None
+    plugin = endpoint.rich if rich else endpoint.plugin
+    folder: tempfile.TemporaryDirectory[str] | None = None
     try:
         with capture() as problems, _Deadline(limit) as watch:
             try:
-                ok = bool(endpoint.plugin.notify(
-                    body=message.body, title=message.subject,
-                    notify_type=NotifyType(message.notify_type), body_format=NotifyFormat.TEXT))
+                attach = None
+                if rich and message.attachments is not None:
+                    # Files only for the channels that carry them: an XLSX costs tens of ms.
+                    folder = tempfile.TemporaryDirectory(prefix="dondoc-letter-")
+                    attach = [str(p) for p in message.attachments(Path(folder.name))] or None
+                ok = bool(plugin.notify(
+                    body=message.html if rich else message.body, title=message.subject,
+                    notify_type=NotifyType(message.notify_type),
+                    body_format=NotifyFormat.HTML if rich else NotifyFormat.TEXT,
+                    attach=attach))
             except Exception as exc:  # a plugin bug is this endpoint's failure, not the run's
                 ok = False
                 problems.append(f"{type(exc).__name__}: {exc}")
     finally:
         outbox.CURRENT.reset(token)
+        if folder is not None:
+            folder.cleanup()
     ms = int((time.perf_counter() - started) * 1000)
     if watch.expired and not ok:
         problems.insert(0, f"deadline of {limit:g} s exceeded")

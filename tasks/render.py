@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from dondoc.catalog.rules.recipients import PLAN_COORDINATOR, SUPERVISOR
 
@@ -37,6 +37,9 @@ class Message:
     subject: str
     body: str
     notify_type: str = "info"  # info, warning, failure (Apprise's words)
+    html: str | None = None  # a letter's HTML, sent to the channels that show it (e-mail)
+    # Writes the letter's files (XLSX, .ics) into a folder, for the channels that take them.
+    attachments: Callable[[Path], list[Path]] | None = None
 
 
 @dataclass(frozen=True)
@@ -150,3 +153,76 @@ def render_digest(v: DigestView, lang: str = "vi") -> Message:
     body = _render(lang, "digest_body.j2", **context)
     kind = "warning" if v.overdue or v.escalated else "info"
     return Message(v.key, v.unit, subject, body, kind)
+
+
+# ------------------------------------------------------------------------ letters
+
+
+@dataclass(frozen=True, slots=True)
+class LetterLine:
+    """One task in a letter, resolved to names and dates."""
+
+    plan: str
+    task: str
+    title: str
+    role: str  # lead, coordinator, supervisor, plan_coordinator
+    kind: str  # overdue, escalation, before, cutoff
+    rule: str
+    deadline_text: str | None  # the deadline as the plan writes it
+    due: dt.date
+    effective_due: dt.date
+    days_late: int  # calendar days, as `dondoc overdue` counts; 0 when not overdue
+    working_days_left: int  # the policy's count before a deadline
+    escalate_after: int
+    lead_name: str
+
+    def severity(self) -> tuple[int, int, str]:
+        """Worst first: the longest overdue, then the nearest deadline."""
+        if self.days_late:
+            return (0, -self.days_late, self.task)
+        return (1, self.working_days_left, self.task)
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    plan: str
+    plan_title: str
+    office: str  # the plan's coordinating office: who sends the letter
+    contact: str  # its contact line from the unit registry
+    lines: list[LetterLine]
+
+
+@dataclass(frozen=True)
+class LetterView:
+    key: str
+    unit: str
+    unit_name: str
+    as_of: dt.date
+    sections: list[PlanSection]
+
+    def count(self, *kinds: str) -> int:
+        return sum(1 for s in self.sections for ln in s.lines if ln.kind in kinds)
+
+
+@lru_cache(maxsize=None)
+def _html_environment(lang: str) -> Any:
+    """The HTML templates escape what they print: task titles are plan text, not markup."""
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE_DIR / lang), autoescape=True,
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(_environment(lang).filters)
+    return env
+
+
+def render_letter(v: LetterView, lang: str = "vi",
+                  attachments: Callable[[Path], list[Path]] | None = None) -> Message:
+    lang = _lang(lang)
+    context = {"v": v, "overdue": v.count("overdue"), "soon": v.count("before", "cutoff"),
+               "escalated": v.count("escalation")}
+    subject = " ".join(_render(lang, "letter_subject.j2", **context).split())
+    body = _render(lang, "letter_body.j2", **context)
+    html = nfc(_html_environment(lang).get_template("letter.html.j2").render(**context))
+    kind = ("failure" if context["escalated"] else "warning" if context["overdue"] else "info")
+    return Message(v.key, v.unit, subject, body, kind, html, attachments)

@@ -86,7 +86,7 @@ class HttpReceiver:
                     time.sleep(receiver.stall_s)
                     return
                 with receiver.lock:
-                    receiver.received.append(Received(title, body, key))
+                    receiver.received.append(Received(title, body, key, {"path": self.path}))
                 self.send_response(200)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -132,7 +132,8 @@ class SmtpReceiver:
                 body = part.get_content() if part is not None else ""
                 receiver.messages.append(Received(str(msg["subject"]), body, key_of(body),
                                                   {"to": list(envelope.rcpt_tos),
-                                                   "from": envelope.mail_from}))
+                                                   "from": envelope.mail_from,
+                                                   "raw": envelope.content}))
                 return "250 OK"
 
         def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,

@@ -209,9 +209,11 @@ def _build_unit_index(cat: Catalog, unit_docs: list[tuple[str, Any, UnitsFile]],
                 "kind": spec.kind, "parent_code": refs["parent"], "aliases": spec.aliases or None,
                 "province": spec.province, "valid_from": spec.valid_from,
                 "valid_to": spec.valid_to, "successor_code": refs["successor"], "note": spec.note,
-                "members": members,
+                "members": members, "contact": spec.contact,
             }
-            row["content_hash"] = content_hash(row)
+            # A unit without a contact hashes as before the field existed: no spurious update.
+            row["content_hash"] = content_hash(
+                {k: v for k, v in row.items() if not (k == "contact" and v is None)})
             cat.units.append(row)
             parent_lines[spec.code] = (label, _field_line(data, "units", i, "parent"))
     _refuse_parent_cycles(cat, known_units, parent_lines)

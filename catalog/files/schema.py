@@ -92,6 +92,8 @@ class PolicySpec(_Strict):
     escalate_after: Annotated[int, Field(ge=0, le=120)] | None = None
     digest: Literal["weekly", "none"] | None = None
     due_soon_window: Annotated[int, Field(ge=0, le=60)] | None = None
+    # Plan level: task codes reminded in a message of their own, not in the unit's letter.
+    separate: list[Code] | None = None
 
 
 class UnitSpec(_Strict):
@@ -106,6 +108,8 @@ class UnitSpec(_Strict):
     valid_to: dt.date | None = None
     successor: UnitRef | None = None
     note: str | None = None
+    # A phone number or address to write to, printed in the letters about its plans.
+    contact: str | None = None
     # A group (kind `nhom`): an assignment to it is an assignment to each member.
     members: list[UnitRef] = []
 

@@ -31,6 +31,7 @@ class UnitInfo:
     parent_code: str | None = None
     valid_to: dt.date | None = None
     successor_code: str | None = None
+    contact: str | None = None
 
 
 class Recipient(NamedTuple):
@@ -81,6 +82,10 @@ class Directory:
     def name(self, code: str | None) -> str:
         unit = self.units.get(code or "")
         return unit.name if unit else (code or "")
+
+    def contact(self, code: str | None) -> str:
+        unit = self.units.get(code or "")
+        return (unit.contact or "") if unit else ""
 
     def short(self, code: str | None) -> str:
         unit = self.units.get(code or "")

@@ -35,6 +35,8 @@ class Unit(SQLModel, table=True):
     # Units merge and are renamed; the successor takes over their open work.
     successor_code: str | None = Field(default=None, foreign_key="unit.code")
     note: str | None = None
+    # Who to call or write to about the unit's plans: shown in the letters it sends.
+    contact: str | None = None
     # For a group: the codes of its members (possibly groups themselves).
     members: list[str] | None = _json()
     content_hash: str | None = Field(default=None, max_length=40)
@@ -211,6 +213,14 @@ class Review(SQLModel, table=True):
     summary: dict[str, Any] | None = _json()
     created_at: dt.datetime = Field(default_factory=utcnow)
     finished_at: dt.datetime | None = None
+
+
+class RemindWatch(SQLModel, table=True):
+    """The as-of day of the first sweep that saw a task: what fell due before it is backlog,
+    sent only on request (a quiet start for a new database and for a newly loaded task)."""
+
+    task_id: int = Field(primary_key=True)
+    first_as_of: dt.date
 
 
 class Delivery(SQLModel, table=True):

@@ -29,8 +29,9 @@ _SCAN = (
 
 def load_directory(conn: Connection, as_of: dt.date) -> Directory:
     rows = conn.exec_driver_sql(
-        "select code, name, short_name, parent_code, valid_to, successor_code from unit")
-    return Directory((UnitInfo(r[0], r[1], r[2], r[3], _d(r[4]), r[5]) for r in rows), as_of)
+        "select code, name, short_name, parent_code, valid_to, successor_code, contact from unit")
+    return Directory((UnitInfo(r[0], r[1], r[2], r[3], _d(r[4]), r[5], r[6]) for r in rows),
+                     as_of)
 
 
 def plan_coordinators(conn: Connection) -> dict[str, str | None]:

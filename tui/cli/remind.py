@@ -41,6 +41,9 @@ def _print(report: Any, as_json: bool) -> None:
         return
     c = report.counts
     day = report.as_of.isoformat()
+    if "letters" in c:
+        _print_letters(report)
+        return
     if report.dry_run:
         print(t("remind.summary_dry", as_of=day, would=c.get("would_send", 0),
                 already=c.get("already_sent", 0)))
@@ -50,6 +53,30 @@ def _print(report: Any, as_json: bool) -> None:
     for d in report.deliveries[:200]:
         status = d["status"]
         print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {line(d.get('subject'), 300)}")
+        if d.get("error"):
+            print(f"             {line(d['error'], 500)}")
+    if len(report.deliveries) > 200:
+        print("  " + t("cli.more_rows", n=len(report.deliveries) - 200))
+    if report.unrouted:
+        units = sorted(report.unrouted)
+        print(nt("remind.unrouted", len(units), units=", ".join(units[:20])
+                + (" …" if len(units) > 20 else "")))
+
+
+def _print_letters(report: Any) -> None:
+    c = report.counts
+    day = report.as_of.isoformat()
+    if report.dry_run:
+        print(t("remind.letters_dry", as_of=day, would=c.get("would_send", 0),
+                items=c.get("would_cover", 0), already=c.get("already_sent", 0)))
+    else:
+        print(t("remind.letters", as_of=day, sent=c.get("sent", 0),
+                items=c.get("covered_sent", 0), retry=c.get("retry", 0),
+                failed=c.get("failed", 0), already=c.get("already_sent", 0)))
+    if c.get("backlog"):
+        print(nt("remind.backlog", c["backlog"]))
+    for d in report.deliveries[:200]:
+        print(f"  {d['status']:<10} {d['unit']:<16} {d['items']:>4}  {line(d.get('subject'), 300)}")
         if d.get("error"):
             print(f"             {line(d['error'], 500)}")
     if len(report.deliveries) > 200:
@@ -79,7 +106,8 @@ def _exit_status(report: Any) -> None:
 def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = None,
            workers: WorkersOpt = 16, as_json: JsonOpt = False,
            retry_failed: Annotated[bool, typer.Option(
-               "--retry-failed", help="help.opt.retry_failed")] = False
+               "--retry-failed", help="help.opt.retry_failed")] = False,
+           backfill: Annotated[bool, typer.Option("--backfill", help="help.opt.backfill")] = False
            ) -> None:
     """Send the reminders due on the as-of day (before, on and after each deadline)."""
     day = parse_date(as_of)
@@ -91,6 +119,16 @@ def remind(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, plan: PlanOpt = No
     from dondoc.tasks.remind import sweep
 
     targets = load_targets()
+    from dondoc.catalog.settings import settings
+    if settings().letters:
+        from dondoc.tasks.letters import sweep_letters
+        with progress(t("progress.remind"), quiet=dry_run) as bar:
+            report = sweep_letters(engine(), day, targets, plan=plan, dry_run=dry_run,
+                                   backfill=backfill, lang=lang(), workers=workers,
+                                   progress=bar.advance, on_total=bar.set_total)
+        _print(report, as_json)
+        _exit_status(report)
+        return
     with progress(t("progress.remind"), quiet=dry_run) as bar:
         report = sweep(engine(), day, targets, plan=plan, dry_run=dry_run, lang=lang(),
                        workers=workers, progress=bar.advance, on_total=bar.set_total)
