@@ -34,7 +34,7 @@ import yaml
 
 from dondoc.catalog.i18n import DondocError, t
 from dondoc.catalog.safety import scrub_urls, url_label
-from dondoc.tasks import outbox
+from dondoc.tasks import outbox, zalo  # noqa: F401  (importing registers zalo:// with Apprise)
 from dondoc.tasks.render import Message
 
 ENV_CONFIG = "DONDOC_APPRISE_CONFIG"
