@@ -13,6 +13,7 @@ import random
 import pytest
 
 from dondoc.catalog.rules import policy as pol
+from dondoc.catalog.rules.deadline import labels_from_json, labels_json, parse
 from dondoc.catalog.rules.workdays import WorkCalendar
 
 D = dt.date
@@ -139,6 +140,33 @@ def test_decree_09_cut_off_for_periodic_reports(cal: WorkCalendar) -> None:
     assert pol.decree09_window(yearly, D(2022, 12, 31)) == (D(2021, 12, 15), D(2022, 12, 14))
     half = report(rrule="FREQ=YEARLY;BYMONTH=6,12;BYMONTHDAY=-1")
     assert pol.decree09_window(half, D(2022, 12, 31)) == (D(2022, 6, 15), D(2022, 12, 14))
+
+
+def test_combined_regimes_window_each_occurrence_by_its_own_report(cal: WorkCalendar) -> None:
+    # "6 tháng, hằng năm": one rule (June and December), two reports. Decree 09, art. 12:
+    # the 6-month report's data run 15/12 of the previous year to 14/6, the yearly report's
+    # 15/12 of the previous year to 14/12; December is not a second half-year.
+    d = parse("6 tháng, hằng năm")
+    labels = labels_from_json(labels_json(d.labels))  # as the store keeps them
+    task = report(rrule=d.rrule, rrule_start=D(2022, 1, 1), rrule_until=D(2023, 12, 31),
+                  labels=labels)
+    assert pol.decree09_window(task, D(2022, 6, 30)) == (D(2021, 12, 15), D(2022, 6, 14))
+    assert pol.decree09_window(task, D(2022, 12, 31)) == (D(2021, 12, 15), D(2022, 12, 14))
+    # the reminders carry it: December's cut-off message names the whole year's data
+    june = pol.due_for_task(task, D(2022, 6, 14), cal)
+    assert [(x.rule, x.occurrence, x.label) for x in june] == [("cutoff", D(2022, 6, 30), "6 tháng")]
+    december = pol.due_for_task(task, D(2022, 12, 14), cal, answered=(D(2022, 6, 30),))
+    assert [(x.rule, x.occurrence, x.label, x.data_window) for x in december] == [
+        ("cutoff", D(2022, 12, 31), "năm", (D(2021, 12, 15), D(2022, 12, 14)))]
+    # quarterly with 6-month and yearly reports: each quarter's own window, each its own kind
+    q = parse("hằng quý, 6 tháng và năm")
+    task = report(rrule=q.rrule, labels=labels_from_json(labels_json(q.labels)))
+    assert [(pol.occurrence_label(task, o), pol.decree09_window(task, o)) for o in
+            (D(2022, 9, 30), D(2022, 12, 31))] == [
+        ("quý", (D(2022, 6, 15), D(2022, 9, 14))), ("năm", (D(2021, 12, 15), D(2022, 12, 14)))]
+    # without labels (a database not yet reloaded) the rule's spacing still decides
+    assert pol.decree09_window(report(rrule=d.rrule), D(2022, 12, 31)) == (D(2022, 6, 15),
+                                                                          D(2022, 12, 14))
 
 
 def test_a_plan_that_names_its_day_says_otherwise(cal: WorkCalendar) -> None:

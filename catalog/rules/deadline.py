@@ -23,6 +23,7 @@ import pendulum
 from dateutil.rrule import rrulestr
 
 from dondoc.catalog.i18n import DondocError
+from dondoc.catalog.rules.periods import REPORT_KINDS
 
 Kind = Literal["date", "month", "quarter", "half", "year", "period", "recurring", "ongoing"]
 KINDS: tuple[str, ...] = ("date", "month", "quarter", "half", "year", "period", "recurring", "ongoing")
@@ -74,9 +75,25 @@ class Deadline:
             "due": self.due.isoformat() if self.due else None,
             "rrule": self.rrule,
             "until": self.until.isoformat() if self.until else None,
-            "labels": {str(month): label for month, label in self.labels} or None,
+            "labels": labels_json(self.labels),
             "understood": self.understood(),
         }
+
+
+def labels_json(labels: tuple[tuple[int, str], ...]) -> dict[str, str] | None:
+    """Occurrence labels as stored and shown: {"6": "6 tháng", "12": "năm"} (None: none)."""
+    return {str(month): label for month, label in labels} or None
+
+
+def labels_from_json(value: Any) -> dict[int, str] | None:
+    """labels_json's value back, from a dict or its JSON text (drivers return either)."""
+    if isinstance(value, (str, bytes)):
+        import json
+
+        value = json.loads(value)
+    if not value:
+        return None
+    return {int(month): str(label) for month, label in value.items()}
 
 
 _SIMPLE_RULE = re.compile(
@@ -194,7 +211,7 @@ DM = r"(\d{1,2})\s*[/.-]\s*(\d{1,2})(?!\d|\s*[/.-]\s*\d)"
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8}
 
 # Report kinds of the combined regimes, by their length in months.
-PERIOD_LABELS = {1: "tháng", 3: "quý", 6: "6 tháng", 12: "năm"}
+PERIOD_LABELS = REPORT_KINDS
 _FREQ_WORD = r"(?:tuan|thang|quy|nua nam|nam|6 thang(?: (?:mot|1) lan)?)"
 _FREQ_LEAD = r"(?:dinh ky (?:hang |moi )?|hang |moi |ca )"
 _FREQ_SEP = r"(?:\s*-\s*|\s+va\s+|\s+hoac\s+|\s+)"

@@ -19,6 +19,10 @@ _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _HALF = re.compile(r"^(\d{4})\s*-?\s*[Hh]([12])$")
 _YEAR = re.compile(r"^(\d{4})$")
 ROMAN = ("I", "II", "III", "IV")
+# Report kinds of the combined regimes ("6 tháng, hằng năm"), by their length in months: the
+# deadline language writes them on a task's occurrences, the data windows read them back.
+REPORT_KINDS = {1: "tháng", 3: "quý", 6: "6 tháng", 12: "năm"}
+KIND_MONTHS = {label: months for months, label in REPORT_KINDS.items()}
 
 
 def parse_quarter(text: str) -> tuple[int, int]:
@@ -87,12 +91,19 @@ def rrule_period_months(rrule: str) -> int | None:
     return None
 
 
-def occurrence_window(rrule: str, occurrence: dt.date) -> tuple[dt.date, dt.date] | None:
+def occurrence_window(rrule: str, occurrence: dt.date,
+                      label: str | None = None) -> tuple[dt.date, dt.date] | None:
     """The data window of a periodic report due on occurrence, or None where the decree is
-    silent: a plan that names its own day ("trước ngày 15/12 hằng năm") keeps it."""
+    silent: a plan that names its own day ("trước ngày 15/12 hằng năm") keeps it.
+
+    label is the occurrence's own report kind in a combined regime: December of "6 tháng,
+    hằng năm" is the yearly report, although its rule (BYMONTH=6,12) repeats every 6 months.
+    """
     if occurrence.day != _calendar.monthrange(occurrence.year, occurrence.month)[1]:
         return None
-    months = rrule_period_months(rrule)
+    months = KIND_MONTHS.get(label) if label else None
+    if months is None:
+        months = rrule_period_months(rrule)
     if months is None:
         return None
     return data_window(occurrence.year, occurrence.month, months)

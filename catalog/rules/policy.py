@@ -190,6 +190,8 @@ class TaskFacts:
     due: dt.date | None = None  # nominal (before working-day shifts and extensions)
     lead: str | None = None  # unit codes
     coordinators: tuple[str, ...] = ()
+    # Combined regimes ("6 tháng, hằng năm"): the report kind of each month's occurrence.
+    labels: dict[int, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,7 @@ class Due:
     rule: str
     fire_on: dt.date
     data_window: tuple[dt.date, dt.date] | None = None  # Decree 09 reports only
+    label: str | None = None  # the occurrence's report kind in a combined regime ("năm")
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,11 +237,21 @@ def is_live(task: TaskFacts, as_of: dt.date) -> bool:
 # ------------------------------------------------------------------------ Decree 09
 
 
+def occurrence_label(task: TaskFacts, occurrence: dt.date) -> str | None:
+    """The report kind a recurring task's occurrence asks for ("6 tháng", "năm"), if labelled."""
+    if task.kind != "recurring" or not task.labels:
+        return None
+    return task.labels.get(occurrence.month)
+
+
 def decree09_window(task: TaskFacts, occurrence: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The data window of a periodic report's occurrence, or None where Decree 09 is silent."""
+    """The data window of a periodic report's occurrence, or None where Decree 09 is silent.
+
+    A labelled occurrence gets its own period's window: the yearly report of "6 tháng, hằng
+    năm" covers the year, not the half-year its rule's spacing would suggest."""
     if task.category != "report" or task.kind != "recurring" or not task.rrule:
         return None
-    return occurrence_window(task.rrule, occurrence)
+    return occurrence_window(task.rrule, occurrence, occurrence_label(task, occurrence))
 
 
 # ------------------------------------------------------------------------ the rules
@@ -320,9 +333,10 @@ def due_for_task(task: TaskFacts, as_of: dt.date, cal: Calendar,
         cutoff = window[1] if window else None
         if as_of < first_fire(task.policy, eff, cal, cutoff):
             continue
+        label = occurrence_label(task, due)
         for fire in current_fires(task.policy, eff, as_of, cal, cutoff):
             out.append(Due(occurrence, due, eff, fire.track, fire.rule, fire.fire_on,
-                           window))
+                           window, label))
     return out
 
 
