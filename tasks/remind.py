@@ -24,6 +24,7 @@ import orjson
 from sqlalchemy.engine import Engine
 
 from dondoc.catalog.rules import policy as pol
+from dondoc.catalog.rules.deadline import labels_from_json
 from dondoc.catalog.rules.recipients import Directory, Recipient, escalation_track, unit_track
 from dondoc.catalog.settings import dondoc_home
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
@@ -134,15 +135,17 @@ class Scan:
 
     def task_row(self, raw: tuple[Any, ...], policy: pol.Policy) -> pol.TaskFacts:
         (tid, plan_code, code, kind, category, eff, due, rrule, rstart, runtil, _p, lead,
-         coords) = raw
+         coords, labels) = raw
         if kind == "recurring":
             rrule_fields = (rrule, self.date(rstart), self.date(runtil))
         else:
             rrule_fields = (None, None, None)
+            labels = None
         # Positional: at a million tasks, keyword arguments cost a second.
         return pol.TaskFacts(tid, kind, self.date(eff), "open", None, None, category,
                              *rrule_fields, policy, plan_code, code, self.date(due), lead,
-                             tuple(_json(coords) or ()))
+                             tuple(_json(coords) or ()),
+                             labels_from_json(labels))
 
 
 def share_track(scan: Scan, row: pol.TaskFacts, occurrence: dt.date | None,
@@ -479,7 +482,7 @@ def reminder_jobs(engine: Engine, decision: Decision, targets: Targets, lang: st
                     coordinator_names=tuple(directory.name(directory.current(c))
                                             for c in row.coordinators),
                     recurring=row.kind == "recurring", inferred=bool(inferred),
-                    data_window=due.data_window)
+                    data_window=due.data_window, report_label=due.label)
                 return render_reminder(view, lang)
 
             info = {"key": key, "plan": row.plan, "task": row.code, "unit": recipient.unit,

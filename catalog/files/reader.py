@@ -27,18 +27,22 @@ from dondoc.catalog.files.yamlio import LineDict, line_of, read_yaml
 TASK_FILE_COLUMNS = (
     "section", "title", "category", "lead_code", "leads", "coordinators", "deadline_text",
     "deadline_inferred", "deadline_kind", "deadline_start", "deadline_due", "rrule",
-    "rrule_start", "rrule_until", "deliverable", "budget_vnd", "funding_source", "stage",
+    "rrule_start", "rrule_until", "deadline_labels", "deliverable", "budget_vnd", "funding_source", "stage",
     "policy", "note", "declared_state", "declared_completed_on", "declared_progress",
 )
 # Where a row stands in its file is not what it says: moving it is not a change.
 UNHASHED = ("source_line", "file_path")
+# Columns added after rows were first hashed count only when set: a task without them keeps
+# the hash it had, so an upgrade does not rewrite (and audit) every task of every plan.
+HASHED_WHEN_SET = ("deadline_labels",)
 # A plan's first recurring occurrence is at least this long after it is issued, so that a
 # yearly report is not due the day after a plan signed on 30 December.
 FIRST_OCCURRENCE_GRACE = dt.timedelta(days=30)
 
 
 def content_hash(row: dict[str, Any]) -> str:
-    content = {k: v for k, v in row.items() if k not in UNHASHED}
+    content = {k: v for k, v in row.items()
+               if k not in UNHASHED and not (k in HASHED_WHEN_SET and v is None)}
     return hashlib.sha1(orjson.dumps(content, option=orjson.OPT_SORT_KEYS, default=str)).hexdigest()
 
 
@@ -451,6 +455,7 @@ def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
         "rrule_start": _recurrence_start(plan_row, parsed) if recurring else None,
         # An explicit end ("hằng năm đến năm 2025") wins; otherwise the plan's horizon.
         "rrule_until": (parsed.until or plan_row["horizon_end"]) if recurring else None,
+        "deadline_labels": dl.labels_json(parsed.labels) if recurring else None,
         "deliverable": spec.deliverable, "budget_vnd": spec.budget_vnd,
         "funding_source": spec.funding, "stage": spec.stage, "policy": _policy(spec.reminders),
         "note": spec.note, "declared_state": spec.status,

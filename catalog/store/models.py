@@ -88,6 +88,9 @@ class Task(SQLModel, table=True):
     rrule: str | None = None
     rrule_start: dt.date | None = None
     rrule_until: dt.date | None = None
+    # Combined regimes ("6 tháng, hằng năm"): the report kind of each month's occurrence,
+    # {"6": "6 tháng", "12": "năm"}, so that each is asked for with its own data window.
+    deadline_labels: dict[str, str] | None = _json()
     # The due date after extensions, moved to the next working day: what reminders count to.
     effective_due: dt.date | None = None
     extended_due: dt.date | None = None

@@ -18,7 +18,7 @@ from dondoc.catalog.store.queries import _d
 _SCAN = (
     "select t.id, t.plan_code, t.code, t.deadline_kind, t.category, t.effective_due,"
     " coalesce(t.extended_due, t.deadline_due), t.rrule, t.rrule_start, t.rrule_until,"
-    " t.policy, t.lead_code, t.coordinators"
+    " t.policy, t.lead_code, t.coordinators, t.deadline_labels"
     " from task t"
     " where t.state <> 'withdrawn' and t.deadline_kind <> 'ongoing'"
     " and (t.snoozed_until is null or t.snoozed_until < {m})"
