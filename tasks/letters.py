@@ -95,7 +95,8 @@ def _line(decision: Decision, row: pol.TaskFacts, due: pol.Due, role: str,
         # Before the deadline the policy counts in working days, and the letter says so.
         working_days_left=0 if overdue else cal.working_days_between(as_of, due.effective_due),
         escalate_after=row.policy.escalate_after,
-        lead_name=directory.name(directory.current(row.lead)) if row.lead else "")
+        lead_name=directory.name(directory.current(row.lead)) if row.lead else "",
+        report_label=due.label)
 
 
 def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,

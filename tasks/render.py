@@ -67,6 +67,7 @@ class ReminderView:
     recurring: bool = False
     inferred: bool = False
     data_window: tuple[dt.date, dt.date] | None = None
+    report_label: str | None = None  # a combined regime's report kind: "6 tháng", "năm"
 
 
 @dataclass(frozen=True)
@@ -175,6 +176,9 @@ class LetterLine:
     working_days_left: int  # the policy's count before a deadline
     escalate_after: int
     lead_name: str
+    # A combined regime's report kind for this occurrence ("6 tháng", "năm"): the letter
+    # says which report is asked for, since one task asks for several.
+    report_label: str | None = None
 
     def severity(self) -> tuple[int, int, str]:
         """Worst first: the longest overdue, then the nearest deadline."""
