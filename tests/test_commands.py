@@ -39,6 +39,19 @@ def test_deadline_parse_between(home: Path) -> None:
                         "occurrences": ["2022-12-15", "2023-12-15", "2024-12-15"]}
 
 
+def test_deadline_parse_names_each_report_of_a_combined_regime(home: Path) -> None:
+    r = dondoc("deadline", "parse", "6 tháng, hằng năm", "--between", "2022-01-01",
+               "2022-12-31", home=home)
+    assert r.code == 0, r.err
+    assert r.out.rstrip("\n").split("\t")[-1] == ("2022-06-30 (báo cáo 6 tháng),"
+                                                   "2022-12-31 (báo cáo năm)")
+    r = dondoc("deadline", "parse", "hằng quý, 6 tháng và năm", "hằng quý", home=home)
+    combined, plain = r.out.rstrip("\n").split("\n")
+    assert combined.split("\t")[-1] == ("tháng 3: báo cáo quý; tháng 6: báo cáo 6 tháng; "
+                                        "tháng 9: báo cáo quý; tháng 12: báo cáo năm")
+    assert plain.split("\t")[-1] == "FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1"
+
+
 def test_deadline_parse_several_and_a_failure(home: Path) -> None:
     r = dondoc("deadline", "parse", "tháng 4/2022", "quý V/2022", "thường xuyên", "--json",
                home=home)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from typing import Annotated, Optional
 
@@ -49,10 +50,34 @@ def deadline_parse(
         for item in results:
             if "error" not in item:
                 print(f"{item['text']}\t{item['kind']}\t{item['start'] or '-'}\t"
-                      f"{item['due'] or '-'}\t{item['rrule'] or '-'}"
-                      + (f"\t{','.join(item['occurrences'])}" if item.get("occurrences") else ""))
+                      f"{item['due'] or '-'}\t{item['rrule'] or '-'}" + _labelled_tail(item))
     if failed:
         raise BadInput
+
+
+def _labelled_tail(item: dict[str, object]) -> str:
+    """The occurrences, each with the report it asks for in a combined regime ("6 tháng,
+    hằng năm" asks for two); without --between, the report of each month."""
+    from dondoc.catalog.i18n import t
+    from dondoc.catalog.rules.periods import KIND_MONTHS
+
+    labels: dict[str, str] = item.get("labels") or {}  # type: ignore[assignment]
+
+    def report(label: str) -> str:
+        months = KIND_MONTHS.get(label)
+        return t("deadline.report", kind=t(f"report_kind.{months}") if months else label)
+
+    def tagged(occurrence: str) -> str:
+        label = labels.get(str(dt.date.fromisoformat(occurrence).month))
+        return f"{occurrence} ({report(label)})" if label else occurrence
+
+    occurrences: list[str] = item.get("occurrences") or []  # type: ignore[assignment]
+    if occurrences:
+        return "\t" + ",".join(tagged(o) for o in occurrences)
+    if labels:
+        return "\t" + "; ".join(t("deadline.label_month", month=month, report=report(label))
+                                for month, label in labels.items())
+    return ""
 
 
 def _anchored_parser(parse, anchor):  # type: ignore[no-untyped-def]
