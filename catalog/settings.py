@@ -54,12 +54,19 @@ class Settings:
     lock_retry: float               # DONDOC_LOCK_RETRY_S: s a ledger write retries a locked db
     release_retry: float            # DONDOC_RELEASE_RETRY_S: s spent releasing claims on the way out
     letters: bool                   # DONDOC_REMIND_LETTERS: one letter per unit a day (0: per task)
+    serve_host: str                 # DONDOC_SERVE_HOST: where `dondoc serve` listens
+    serve_port: int                 # DONDOC_SERVE_PORT: its port
+    serve_url: str                  # DONDOC_SERVE_URL: the public address written in links
+    link_days: int                  # DONDOC_LINK_DAYS: how long a unit's link lasts
+    serve_rate: int                 # DONDOC_SERVE_RATE: requests per minute one link may make
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         home = Path(env.get("DONDOC_HOME") or Path.home() / ".dondoc")
         port = int(env.get("DONDOC_PREFECT_PORT") or "4200")
+        serve_host = env.get("DONDOC_SERVE_HOST") or "127.0.0.1"
+        serve_port = int(_float(env, "DONDOC_SERVE_PORT", 8088))
         return cls(
             home=home,
             database_url=env.get("DONDOC_DATABASE_URL") or f"sqlite:///{home / 'dondoc.sqlite'}",
@@ -84,6 +91,12 @@ class Settings:
             release_retry=_float(env, "DONDOC_RELEASE_RETRY_S", 10.0),
             letters=env.get("DONDOC_REMIND_LETTERS", "1").strip().lower() not in ("0", "no",
                                                                                   "false"),
+            serve_host=serve_host,
+            serve_port=serve_port,
+            serve_url=(env.get("DONDOC_SERVE_URL")
+                       or f"http://{serve_host}:{serve_port}").rstrip("/"),
+            link_days=max(1, int(_float(env, "DONDOC_LINK_DAYS", 30))),
+            serve_rate=max(1, int(_float(env, "DONDOC_SERVE_RATE", 120))),
         )
 
 

@@ -72,6 +72,13 @@ class LocalStack:
         self._spawn("prefect-worker", [_prefect_bin(), "worker", "start", "--pool", pool,
                                        "--type", "process", "--limit", "4"])
 
+    def start_serve(self) -> str:
+        """`dondoc serve` beside the server, for the units' links; its local address."""
+        s = settings()
+        self._spawn("serve", [sys.executable, "-m", "dondoc.tui.cli", "serve",
+                              "--host", s.serve_host, "--port", str(s.serve_port)])
+        return f"http://{s.serve_host}:{s.serve_port}"
+
     def stop(self, grace_s: float = 8.0) -> None:
         """Stop what was started within grace_s in all (then kill it): a service manager
         gives `dondoc up` about 10 s after SIGTERM before it kills it and orphans the rest."""

@@ -220,11 +220,19 @@ def _html_environment(lang: str) -> Any:
     return env
 
 
+def _answer_link(unit: str) -> dict[str, Any]:
+    """The unit's signed link to its answer page (`dondoc serve`), fresh in every letter."""
+    from dondoc.catalog.links import issue
+
+    link = issue(unit)
+    return {"url": link.url(), "expires": link.expires.date()}
+
+
 def render_letter(v: LetterView, lang: str = "vi",
                   attachments: Callable[[Path], list[Path]] | None = None) -> Message:
     lang = _lang(lang)
     context = {"v": v, "overdue": v.count("overdue"), "soon": v.count("before", "cutoff"),
-               "escalated": v.count("escalation")}
+               "escalated": v.count("escalation"), "answer": _answer_link(v.unit)}
     subject = " ".join(_render(lang, "letter_subject.j2", **context).split())
     body = _render(lang, "letter_body.j2", **context)
     html = nfc(_html_environment(lang).get_template("letter.html.j2").render(**context))

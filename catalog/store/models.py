@@ -272,3 +272,36 @@ class PrefectSync(SQLModel, table=True):
     deployment_id: str = Field(max_length=40)
     content_hash: str = Field(max_length=40)
     synced_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LinkRequest(SQLModel, table=True):
+    """A unit's request through its link that waits for the coordinator: its share done on
+    a day, or a later due date. Accepting it applies it (audited); refusing keeps the reason."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    assignment_id: int = Field(foreign_key="assignment.id", index=True)
+    task_id: int = Field(foreign_key="task.id")
+    unit_code: str = Field(foreign_key="unit.code", max_length=64)
+    kind: str = Field(max_length=16)  # done, extension
+    completed_on: dt.date | None = None
+    new_due: dt.date | None = None
+    reason: str | None = None
+    status: str = Field(default="pending", max_length=16, index=True)  # accepted, refused
+    client: str | None = Field(default=None, max_length=64)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+    decision_reason: str | None = None
+
+
+class ResultFile(SQLModel, table=True):
+    """A result document a unit sent with a report, stored by content hash under
+    DONDOC_HOME/results; the row says which report it belongs to and what it is."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    progress_report_id: int = Field(foreign_key="progressreport.id", index=True)
+    sha256: str = Field(max_length=64)
+    media_type: str = Field(max_length=100)
+    size: int
+    name: str | None = None
+    created_at: dt.datetime = Field(default_factory=utcnow)

@@ -15,7 +15,7 @@ import typer
 
 from dondoc.catalog.i18n import DondocError, InputError, has, set_lang, t
 from dondoc.tui.cli import (assign, catalog, deadline, exports, queries, remind, report, review,
-                            sync, tui, up)
+                            serve, sync, tui, up)
 from dondoc.tui.cli.common import BadInput
 from dondoc.tui.cli.output import error_line
 from dondoc.tui.cli.usage import NeedsSubcommand, usage_error_line
@@ -57,6 +57,7 @@ def build_app() -> typer.Typer:
     review.register(app)
     sync.register(app)
     up.register(app)
+    serve.register(app)
     tui.register(app)
     return app
 

@@ -71,6 +71,7 @@ def up(no_worker: Annotated[bool, typer.Option("--no-worker", help="help.opt.no_
             raise SystemExit(t("up.no_prefect", url=prefect_api_url()))
         _say(t("up.server_started" if started else "up.server_used", url=prefect_api_url()))
 
+        _say(t("up.serve", url=stack.start_serve()))
         sweep_run = asyncio.run(_deploy_and_kick(eng))
         if not no_worker:
             from dondoc.flows.deployments import WORK_POOL
