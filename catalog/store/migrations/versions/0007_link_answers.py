@@ -1,7 +1,7 @@
 """Answers through a unit's link: requests waiting for the coordinator, result documents
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-12-01
 """
 from typing import Sequence, Union
@@ -11,7 +11,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0007'
-down_revision: Union[str, None] = '0005'
+down_revision: Union[str, None] = '0006'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
