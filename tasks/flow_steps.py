@@ -26,11 +26,20 @@ def _summary(report: Any) -> dict[str, Any]:
 
 @task(name="remind-task", retries=2, retry_delay_seconds=[30, 120])
 def remind_one_task(plan: str, task_code: str, as_of: str | None = None) -> dict[str, Any]:
-    """What is due for one task now, sent to its units (lead, phối hợp, escalation)."""
+    """What is due for one task now, sent to its units (lead, phối hợp, escalation).
+
+    In letter mode (the default) a unit gets one letter a day holding everything due for it,
+    so a task's run sends the day's letters rather than a message of its own: the first run
+    of the day sends them, and the ledger makes every later run that day send nothing.
+    """
+    from dondoc.catalog.settings import settings
     from dondoc.catalog.store.engines import engine_for
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import sweep
 
+    if settings().letters:
+        from dondoc.tasks.letters import sweep_letters
+        return _summary(sweep_letters(engine_for(), _day(as_of), load_targets()))
     return _summary(sweep(engine_for(), _day(as_of), load_targets(), plan=plan, task=task_code))
 
 

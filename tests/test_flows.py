@@ -70,8 +70,10 @@ def test_follow_up_run_delivers_to_the_units_endpoint(home: Path, tmp_path: Path
         config = tmp_path / "apprise.yaml"
         config.write_text(f"urls:\n  - json://127.0.0.1:{hook.port}/hook:\n      tag: DM-VHTT\n",
                           encoding="utf-8")
+        # The per-task message path (letter mode off): a fresh database in letter mode starts
+        # quiet, and its letters are tested in test_remind_letters and the `up` test.
         env = {"PREFECT_API_URL": prefect_api, "DONDOC_HOME": str(home),
-               "DONDOC_APPRISE_CONFIG": str(config)}
+               "DONDOC_APPRISE_CONFIG": str(config), "DONDOC_REMIND_LETTERS": "0"}
         assert dondoc("catalog", "load", str(folder), home=home).code == 0
         assert dondoc("sync", "--plan", code, home=home, env=env).code == 0
         api = Api(prefect_api)
