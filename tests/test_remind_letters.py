@@ -23,11 +23,6 @@ LETTERS = {"DONDOC_REMIND_LETTERS": "1"}
 SEED_DAY = "2023-03-01"
 
 
-def unit_codes(home: Path) -> list[str]:
-    with sqlite3.connect(home / "dondoc.sqlite") as conn:
-        return [c for (c,) in conn.execute("select code from unit order by code")]
-
-
 def ledger(home: Path) -> list[tuple[str, str]]:
     with sqlite3.connect(home / "dondoc.sqlite") as conn:
         return conn.execute("select key, status from delivery order by key").fetchall()
