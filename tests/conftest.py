@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import uuid
 from pathlib import Path
 
@@ -9,9 +8,6 @@ from sqlalchemy import create_engine, text
 
 from tests.cli import SHIPPED_PLANS, dondoc
 
-# The per-task reminder tests pin the one-message-per-task behaviour (DONDOC_REMIND_LETTERS=0);
-# the letter tests (test_remind_letters.py) set it to 1 themselves. Subprocesses inherit it.
-os.environ.setdefault("DONDOC_REMIND_LETTERS", "0")
 
 PG_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

@@ -246,3 +246,50 @@ class TrickleServer:
     def __exit__(self, *exc: object) -> None:
         self.stop.set()
         self.sock.close()
+
+
+def write_unit_plan(folder: "Path", units: int, coordinators: int = 1,
+                    deadline: str = "30/06/2022", code: str = "DM-RONG-2022") -> list[str]:
+    """A catalog folder with `units` communes of their own, each leading one task that the
+    next `coordinators` communes support: every unit owes 1 + coordinators reminders a due
+    rule, so a letter run sends `units` letters covering units * (1 + coordinators) rows.
+    Returns the unit codes (for an Apprise tag list)."""
+    import shutil
+    from pathlib import Path
+
+    from tests.cli import FIXTURES
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    codes = [f"DM-XT-{i:03d}" for i in range(1, units + 1)]
+    registry = (FIXTURES / "catalog" / "units.yaml").read_text(encoding="utf-8").rstrip("\n")
+    for i, unit in enumerate(codes, 1):
+        registry += (f"\n  - code: {unit}\n    name: Ủy ban nhân dân xã Thử Nghiệm {i}\n"
+                     f"    kind: ubnd-xa\n    parent: DM-UBND\n")
+    (folder / "units.yaml").write_text(registry, encoding="utf-8")
+    lines = ["plan:", f"  code: {code}", "  title: Kế hoạch đôn đốc các xã năm 2022",
+             "  issuer: UBND thành phố Đông Mai", "  issued_on: 2022-01-10",
+             "  horizon: Năm 2022", "  coordinator: Phòng Văn hóa và Thông tin", "tasks:"]
+    for i, unit in enumerate(codes):
+        helpers = [codes[(i + k) % units] for k in range(1, coordinators + 1)]
+        lines += [f"  - code: NV{i + 1:04d}", f"    title: Nhiệm vụ của xã số {i + 1}",
+                  f"    lead: {unit}", f"    coordinators: [{', '.join(helpers)}]",
+                  f"    deadline: {deadline}"]
+    (folder / "plan.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return codes
+
+
+LETTER_LINE = re.compile(r"^\d+\. \[[^\]]*\] (\S+) – ", re.M)
+ADDRESSEE = re.compile(r"^(?:Kính gửi|To): (.+)$", re.M)
+
+
+def letter_rows(received: "list[Received]") -> Counter[tuple[str, str]]:
+    """(addressee, task code) for every task line of every letter received: what reached
+    the units, row by row, however the rows were grouped into letters."""
+    out: Counter[tuple[str, str]] = Counter()
+    for r in received:
+        body = r.body.replace("\r\n", "\n")
+        found = ADDRESSEE.search(body)
+        who = found.group(1).strip() if found else ""
+        out.update((who, task) for task in LETTER_LINE.findall(body))
+    return out

@@ -8,12 +8,15 @@ review flow must store, write and send its report. `dondoc up` must run the whol
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 import httpx
@@ -138,6 +141,14 @@ def test_dondoc_up_runs_the_main_job_and_picks_up_where_it_was(home: Path) -> No
     assert "Quét bù xong: COMPLETED" in first.stdout
     outbox = list((home / "outbox").rglob("*.json"))
     assert outbox, "the first sweep sent nothing to the outbox"
+    # The product's default is letter mode: one file per unit letter of the day, each
+    # covering that unit's reminders, not one file per reminder.
+    records = [json.loads(p.read_text(encoding="utf-8")) for p in outbox]
+    assert all(r["key"].startswith(f"letter:{r['unit']}:") for r in records), records[:3]
+    assert all(n == 1 for n in Counter(r["unit"] for r in records).values())
+    with sqlite3.connect(home / "dondoc.sqlite") as conn:
+        covered = conn.execute("select count(*) from delivery where status = 'sent'").fetchone()[0]
+    assert covered >= len(records)
     # Everything it started is gone.
     assert not _answers(port)
 

@@ -40,8 +40,8 @@ def test_inline_tokens_are_masked_everywhere(home: Path, tmp_path: Path) -> None
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
     with HttpReceiver(behave=lambda key, attempt: "fail") as http:
         env = {"DONDOC_APPRISE_CONFIG": str(_config(tmp_path / "a.yaml", http.port, free_port()))}
-        run = dondoc("remind", "--as-of", AS_OF, home=home, env=env)
-        as_json = dondoc("remind", "--as-of", AS_OF, "--json", home=home, env=env)
+        run = dondoc("remind", "--as-of", AS_OF, "--backfill", home=home, env=env)
+        as_json = dondoc("remind", "--as-of", AS_OF, "--backfill", "--json", home=home, env=env)
         listing = dondoc("deliveries", home=home, env=env)
         listing_json = dondoc("deliveries", "--json", home=home, env=env)
         digest = dondoc("digest", "--as-of", AS_OF, home=home, env=env)
@@ -59,7 +59,7 @@ def test_a_mistyped_url_is_not_echoed(home: Path, tmp_path: Path) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
     cfg = tmp_path / "a.yaml"
     cfg.write_text(f"urls:\n  - msteams://{TEAMS_TOKEN}:\n      tag: DM-VHTT\n", encoding="utf-8")
-    run = dondoc("remind", "--as-of", AS_OF, home=home, env={"DONDOC_APPRISE_CONFIG": str(cfg)})
+    run = dondoc("remind", "--as-of", AS_OF, "--backfill", home=home, env={"DONDOC_APPRISE_CONFIG": str(cfg)})
     assert run.code == 2
     assert "msteams://…" in run.err and _leaks(run.err + run.out) == []
 

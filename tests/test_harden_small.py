@@ -21,11 +21,11 @@ def _dead_config(path: Path) -> Path:
 def test_remind_exits_non_zero_when_every_send_failed(home: Path, tmp_path: Path) -> None:
     assert dondoc("catalog", "load", str(FIXTURES / "catalog"), home=home).code == 0
     env = {"DONDOC_APPRISE_CONFIG": str(_dead_config(tmp_path / "a.yaml"))}
-    run = dondoc("remind", "--as-of", AS_OF, home=home, env=env)
+    run = dondoc("remind", "--as-of", AS_OF, "--backfill", home=home, env=env)
     assert run.code == 1, run.out + run.err
     assert "đã gửi 0" in run.out  # the summary is still printed
     assert len(run.err.strip().splitlines()) == 1 and "không gửi được tin nào" in run.err
-    again = dondoc("remind", "--as-of", AS_OF, home=home, env=env)
+    again = dondoc("remind", "--as-of", AS_OF, "--backfill", home=home, env=env)
     assert again.code == 0, again.err  # nothing attempted (all waiting for their backoff)
 
 
@@ -43,7 +43,7 @@ def test_apprise_urls_without_host_or_with_impossible_ports_are_refused(home: Pa
                         ("json://127.0.0.1:0/hook", "cổng 0"), ("json://", "json://")):
         cfg = tmp_path / "a.yaml"
         cfg.write_text(f"urls:\n  - {url}:\n      tag: DM-VHTT\n", encoding="utf-8")
-        run = dondoc("remind", "--as-of", AS_OF, "--dry-run", home=home,
+        run = dondoc("remind", "--as-of", AS_OF, "--backfill", "--dry-run", home=home,
                      env={"DONDOC_APPRISE_CONFIG": str(cfg)})
         assert run.code == 2, (url, run.out + run.err)
         assert len(run.err.strip().splitlines()) == 1 and needle in run.err, (url, run.err)
@@ -59,16 +59,20 @@ def test_given_up_reminders_are_re_driven_with_retry_failed(home: Path, tmp_path
     cfg.write_text(f"tag: {UNITS}\nurls:\n  - json://127.0.0.1:{port}/hook?cto=2&rto=10\n",
                    encoding="utf-8")
     env = {"DONDOC_APPRISE_CONFIG": str(cfg), "DONDOC_MAX_ATTEMPTS": "1"}
-    assert dondoc("remind", "--as-of", AS_OF, home=home, env=env).code == 1  # nobody listens
+    assert dondoc("remind", "--as-of", AS_OF, "--backfill", home=home, env=env).code == 1  # nobody listens
     failed = {d["key"] for d in dondoc("deliveries", "--failed", "--json", home=home).json()}
     assert failed
     with HttpReceiver(port=port) as http:  # the endpoint is back
-        plain = dondoc("remind", "--as-of", AS_OF, "--json", home=home, env=env)
+        plain = dondoc("remind", "--as-of", AS_OF, "--backfill", "--json", home=home, env=env)
         assert plain.code == 0 and http.count() == 0  # given up stays given up
-        revived = dondoc("remind", "--as-of", AS_OF, "--retry-failed", "--json", home=home,
+        revived = dondoc("remind", "--as-of", AS_OF, "--backfill", "--retry-failed", "--json", home=home,
                          env=env)
         assert revived.code == 0, revived.err
-    assert set(http.keys()) == failed and all(n == 1 for n in http.keys().values())
+    # the revived letters carry exactly the given-up reminders, each letter once
+    letters = [d for d in revived.json()["deliveries"] if d["status"] == "sent"]
+    assert {k for d in letters for k in d["keys"]} == failed
+    assert set(http.keys()) == {d["key"] for d in letters}
+    assert all(n == 1 for n in http.keys().values())
     rows = dondoc("deliveries", "--json", home=home).json()
     assert {d["key"] for d in rows if d["status"] == "sent"} >= failed
     assert not [d for d in rows if d["status"] == "failed"]

@@ -14,16 +14,13 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from tests.cli import FIXTURES, SHIPPED_PLANS, dondoc
 from tests.remind_servers import HttpReceiver, SmtpReceiver, write_plan
 
 LETTERS = {"DONDOC_REMIND_LETTERS": "1"}
 SEED_DAY = "2023-03-01"
-
-
-def unit_codes(home: Path) -> list[str]:
-    with sqlite3.connect(home / "dondoc.sqlite") as conn:
-        return [c for (c,) in conn.execute("select code from unit order by code")]
 
 
 def ledger(home: Path) -> list[tuple[str, str]]:
@@ -40,17 +37,30 @@ def per_unit_config(path: Path, port: int, codes: list[str]) -> Path:
     return path
 
 
+def db_rows(db_url: str, sql: str) -> list[tuple]:
+    engine = create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return [tuple(r) for r in conn.execute(text(sql))]
+    finally:
+        engine.dispose()
+
+
 def test_seed_catalog_one_letter_per_unit_and_channel_and_always_gets_all(
-        home: Path, tmp_path: Path) -> None:
-    assert dondoc("catalog", "load", str(SHIPPED_PLANS), home=home).code == 0
+        db_url: str, home: Path, tmp_path: Path) -> None:
+    """On SQLite and on PostgreSQL."""
+    assert dondoc("catalog", "load", str(SHIPPED_PLANS), home=home, db_url=db_url).code == 0
+    codes = [c for (c,) in db_rows(db_url, "select code from unit order by code")]
     with HttpReceiver() as http:
         env = {**LETTERS, "DONDOC_APPRISE_CONFIG": str(
-            per_unit_config(tmp_path / "apprise.yaml", http.port, unit_codes(home)))}
-        first = dondoc("remind", "--as-of", SEED_DAY, "--backfill", "--json", home=home, env=env)
+            per_unit_config(tmp_path / "apprise.yaml", http.port, codes))}
+        first = dondoc("remind", "--as-of", SEED_DAY, "--backfill", "--json", home=home,
+                       db_url=db_url, env=env)
         assert first.code == 0, first.err
         report = first.json()
         received = list(http.received)
-        again = dondoc("remind", "--as-of", SEED_DAY, "--backfill", "--json", home=home, env=env)
+        again = dondoc("remind", "--as-of", SEED_DAY, "--backfill", "--json", home=home,
+                       db_url=db_url, env=env)
         assert again.code == 0, again.err
         after = http.count()
 
@@ -73,7 +83,7 @@ def test_seed_catalog_one_letter_per_unit_and_channel_and_always_gets_all(
     assert after == len(received)
     second = again.json()
     assert second["deliveries"] == [] and second["counts"]["already_sent"] == covered
-    rows = ledger(home)
+    rows = db_rows(db_url, "select key, status from delivery")
     assert len(rows) == covered and {s for _, s in rows} == {"sent"}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,56 @@ def ledger_rows(home: Path) -> list[tuple]:
         return conn.execute("select key, status, attempts from delivery order by key").fetchall()
 
 
-def test_remind_writes_the_outbox_and_a_second_run_sends_nothing(demo: Path) -> None:
-    first = dondoc("remind", "--as-of", AS_OF, "--json", home=demo)
+def test_remind_writes_one_outbox_file_per_letter_and_a_second_run_sends_nothing(
+        demo: Path) -> None:
+    # A freshly loaded catalog: everything that fell due before this first run is backlog,
+    # sent on request (--backfill), one letter per unit.
+    first = dondoc("remind", "--as-of", AS_OF, "--backfill", "--json", home=demo)
+    assert first.code == 0, first.err
+    report = first.json()
+    sent = {d["key"]: d for d in report["deliveries"]}
+    assert all(d["status"] == "sent" for d in sent.values())
+    by_unit = {d["unit"]: d for d in sent.values()}
+    assert report["counts"]["sent"] == len(sent) == len(by_unit) == 5  # one letter per unit
+    assert report["counts"]["covered_sent"] == sum(d["items"] for d in sent.values()) == 9
+    files = outbox(demo)
+    assert set(files) == set(sent)  # one file per letter, named after the letter
+    # NV01: the lead and its three coordinating units at 40 working days overdue, and the
+    # escalation to the supervising UBND (the plan's coordinator is the lead itself).
+    nv01 = sorted(k for d in sent.values() for k in d["keys"] if k.startswith("1:"))
+    assert nv01 == ["1:DM-PH-B:2022-05-04:overdue-40:outbox", "1:DM-TCKH:2022-05-04:overdue-40:outbox",
+                    "1:DM-UBND:2022-05-04:escalate-5:outbox", "1:DM-VHTT:2022-05-04:overdue-40:outbox",
+                    "1:DM-XA-A:2022-05-04:overdue-40:outbox"]
+    vhtt = by_unit["DM-VHTT"]
+    # VHTT: NV01, BC01, SK01 (chủ trì) and NV02 (phối hợp), in one letter
+    assert vhtt["tasks"] == ["DM-CDS-2022/BC01", "DM-CDS-2022/NV01", "DM-CDS-2022/NV02",
+                             "DM-CDS-2022/SK01"] and vhtt["items"] == 4
+    lead = files[vhtt["key"]]
+    assert lead["subject"].startswith("[Nhắc việc] ") and "quá hạn" in lead["subject"]
+    body = lead["body"]
+    assert unicodedata.normalize("NFC", body) == body
+    for needle in ("Kính gửi: Phòng Văn hóa và Thông tin thành phố Đông Mai",
+                   "KẾ HOẠCH: Kế hoạch Chuyển đổi số thành phố Đông Mai năm 2022 (DM-CDS-2022)",
+                   "NV01 – Xây dựng kế hoạch chuyển đổi số của từng đơn vị",
+                   "Thời hạn: trong tháng 4/2022; hạn ngày Thứ Tư, 04/05/2022",
+                   "Quá hạn 58 ngày",
+                   f"Mã nhắc việc: {vhtt['key']}"):
+        assert needle in body, needle
+    boss = files[by_unit["DM-UBND"]["key"]]
+    assert "chuyển cấp trên" in boss["body"] and "Phòng Văn hóa và Thông tin" in boss["body"]
+
+    again = dondoc("remind", "--as-of", AS_OF, "--backfill", "--json", home=demo)
+    assert again.code == 0, again.err
+    assert again.json()["deliveries"] == []
+    assert again.json()["counts"]["already_sent"] == 9 and "sent" not in again.json()["counts"]
+    assert len(list((demo / "outbox").glob("*.json"))) == 5
+    assert [r[1:] for r in ledger_rows(demo)] == [("sent", 1)] * 9
+
+
+def test_per_task_mode_writes_one_outbox_file_per_reminder(demo: Path) -> None:
+    """DONDOC_REMIND_LETTERS=0: the older one-message-per-task mode, still supported."""
+    env = {"DONDOC_REMIND_LETTERS": "0"}
+    first = dondoc("remind", "--as-of", AS_OF, "--json", home=demo, env=env)
     assert first.code == 0, first.err
     report = first.json()
     sent = {d["key"]: d for d in report["deliveries"]}
@@ -48,8 +97,6 @@ def test_remind_writes_the_outbox_and_a_second_run_sends_nothing(demo: Path) -> 
     assert all(set(d) == OUT_KEYS and d["status"] == "sent" for d in sent.values())
     files = outbox(demo)
     assert set(files) == set(sent)
-    # NV01: the lead and its three coordinating units at 40 working days overdue, and the
-    # escalation to the supervising UBND (the plan's coordinator is the lead itself).
     nv01 = sorted((d["unit"], d["role"], d["rule"]) for d in sent.values() if d["task"] == "NV01")
     assert nv01 == [("DM-PH-B", "coordinator", "overdue-40"), ("DM-TCKH", "coordinator", "overdue-40"),
                     ("DM-UBND", "supervisor", "escalate-5"), ("DM-VHTT", "lead", "overdue-40"),
@@ -74,8 +121,12 @@ def test_remind_writes_the_outbox_and_a_second_run_sends_nothing(demo: Path) -> 
     # a quarterly report follows Decree 09/2019's data window
     report_body = files["6:DM-VHTT:2022-06-30:before-0:outbox"]["body"]
     assert "Kỳ số liệu (Nghị định 09/2019/NĐ-CP): từ ngày 15/03/2022 đến ngày 14/06/2022" in report_body
+    # English subjects
+    en = dondoc("remind", "--as-of", AS_OF, "--plan", "DM-CDS-2022", "--dry-run", "--json",
+                home=demo, lang="en", env=env)
+    assert en.code == 0, en.err
 
-    again = dondoc("remind", "--as-of", AS_OF, "--json", home=demo)
+    again = dondoc("remind", "--as-of", AS_OF, "--json", home=demo, env=env)
     assert again.code == 0, again.err
     assert again.json()["deliveries"] == []
     assert again.json()["counts"]["already_sent"] == 9 and "sent" not in again.json()["counts"]
@@ -84,9 +135,9 @@ def test_remind_writes_the_outbox_and_a_second_run_sends_nothing(demo: Path) -> 
 
 
 def test_dry_run_sends_and_records_nothing(demo: Path) -> None:
-    r = dondoc("remind", "--as-of", AS_OF, "--dry-run", "--json", home=demo)
+    r = dondoc("remind", "--as-of", AS_OF, "--backfill", "--dry-run", "--json", home=demo)
     assert r.code == 0, r.err
-    assert r.json()["counts"]["would_send"] == 9
+    assert r.json()["counts"]["would_send"] == 5 and r.json()["counts"]["would_cover"] == 9
     assert {d["status"] for d in r.json()["deliveries"]} == {"would_send"}
     assert outbox(demo) == {} and ledger_rows(demo) == []
     assert dondoc("deliveries", "--json", home=demo).json() == []
@@ -97,15 +148,18 @@ def test_catch_up_sends_the_latest_rule_not_a_backlog(home: Path, tmp_path: Path
     write_plan(tmp_path / "cat", 1)
     assert dondoc("catalog", "load", str(tmp_path / "cat"), home=home).code == 0
     r = dondoc("remind", "--as-of", "2022-06-16", "--json", home=home).json()
-    assert {d["rule"] for d in r["deliveries"]} == {"before-10"} and len(r["deliveries"]) == 4
+    assert [d["rules"] for d in r["deliveries"]] == [["before-10"]] * 4  # a letter per unit
     # the sender was down from 17 to 28 June: only before-2 goes out, not before-5
     r = dondoc("remind", "--as-of", "2022-06-28", "--json", home=home).json()
-    assert sorted((d["unit"], d["rule"]) for d in r["deliveries"]) == [
-        ("DM-PH-B", "before-2"), ("DM-TCKH", "before-2"), ("DM-VHTT", "before-2"),
-        ("DM-XA-A", "before-2")]
-    subject = next(d["subject"] for d in r["deliveries"] if d["unit"] == "DM-VHTT")
-    assert subject.startswith("[Còn 2 ngày] NV0001 – Nhiệm vụ thử nghiệm số 1")
-    assert not any("before-5" in k for k in outbox(home))
+    assert sorted((d["unit"], tuple(d["rules"])) for d in r["deliveries"]) == [
+        ("DM-PH-B", ("before-2",)), ("DM-TCKH", ("before-2",)), ("DM-VHTT", ("before-2",)),
+        ("DM-XA-A", ("before-2",))]
+    vhtt = next(d for d in r["deliveries"] if d["unit"] == "DM-VHTT")
+    assert vhtt["subject"] == "[Nhắc việc] 1 nhiệm vụ sắp đến hạn"
+    body = outbox(home)[vhtt["key"]]["body"]
+    assert "NV0001 – Nhiệm vụ thử nghiệm số 1" in body and "Còn 2 ngày làm việc" in body
+    keys = dondoc("deliveries", "--json", home=home).json()
+    assert not any("before-5" in r["key"] for r in keys) and len(keys) == 8
 
 
 def test_plan_policy_overrides_the_defaults(home: Path, tmp_path: Path) -> None:
@@ -113,7 +167,7 @@ def test_plan_policy_overrides_the_defaults(home: Path, tmp_path: Path) -> None:
     assert dondoc("catalog", "load", str(tmp_path / "cat"), home=home).code == 0
     assert dondoc("remind", "--as-of", "2022-06-16", "--json", home=home).json()["deliveries"] == []
     r = dondoc("remind", "--as-of", "2022-06-27", "--json", home=home).json()
-    assert {d["rule"] for d in r["deliveries"]} == {"before-3"}
+    assert {rule for d in r["deliveries"] for rule in d["rules"]} == {"before-3"}
 
 
 def test_snoozed_and_answered_tasks_get_no_reminder(demo: Path) -> None:
@@ -123,21 +177,23 @@ def test_snoozed_and_answered_tasks_get_no_reminder(demo: Path) -> None:
         conn.execute("insert into progressreport (task_id, unit_code, reported_at, occurrence,"
                      " progress) values (?, 'DM-VHTT', '2022-06-29 08:00:00', '2022-06-30', 100)",
                      (bc01,))
-    r = dondoc("remind", "--as-of", AS_OF, "--json", home=demo).json()
-    assert sorted({d["task"] for d in r["deliveries"]}) == ["NV02", "SK01"]
-    # the snooze is over the next day
-    r = dondoc("remind", "--as-of", "2022-07-04", "--json", home=demo).json()
-    assert "NV01" in {d["task"] for d in r["deliveries"]}
+    r = dondoc("remind", "--as-of", AS_OF, "--backfill", "--json", home=demo).json()
+    assert sorted({t for d in r["deliveries"] for t in d["tasks"]}) == [
+        "DM-CDS-2022/NV02", "DM-CDS-2022/SK01"]
+    # the snooze is over the next working day
+    r = dondoc("remind", "--as-of", "2022-07-04", "--backfill", "--json", home=demo).json()
+    assert "DM-CDS-2022/NV01" in {t for d in r["deliveries"] for t in d["tasks"]}
 
 
 def test_plan_filter_and_english(demo: Path) -> None:
-    r = dondoc("remind", "--as-of", AS_OF, "--plan", "DM-CDS-2022", "--dry-run", "--json",
-               home=demo, lang="en")
+    r = dondoc("remind", "--as-of", AS_OF, "--plan", "DM-CDS-2022", "--backfill", "--dry-run",
+               "--json", home=demo, lang="en")
     assert r.code == 0, r.err
-    subjects = {d["key"]: d["subject"] for d in r.json()["deliveries"]}
-    assert subjects["1:DM-VHTT:2022-05-04:overdue-40:outbox"].startswith("[Overdue 42 days] NV01")
-    assert subjects["1:DM-TCKH:2022-05-04:overdue-40:outbox"].startswith(
-        "[Overdue 42 days · supporting] NV01")
+    letters = {d["unit"]: d for d in r.json()["deliveries"]}
+    assert {t.split("/")[0] for d in letters.values() for t in d["tasks"]} == {"DM-CDS-2022"}
+    assert "1:DM-VHTT:2022-05-04:overdue-40:outbox" in letters["DM-VHTT"]["keys"]
+    assert letters["DM-UBND"]["subject"] == "[Reminder] 1 overdue at units you supervise"
+    assert all(d["subject"].startswith("[Reminder] ") for d in letters.values())
 
 
 @pytest.mark.parametrize("args, env, needle", [
@@ -189,7 +245,7 @@ def test_weekly_digest_once_per_unit_and_week(demo: Path) -> None:
 
 
 def test_deliveries_shows_the_ledger(demo: Path) -> None:
-    assert dondoc("remind", "--as-of", AS_OF, home=demo).code == 0
+    assert dondoc("remind", "--as-of", AS_OF, "--backfill", home=demo).code == 0
     rows = dondoc("deliveries", "--json", home=demo).json()
     assert len(rows) == 9
     row = next(r for r in rows if r["key"] == "1:DM-VHTT:2022-05-04:overdue-40:outbox")
@@ -197,4 +253,4 @@ def test_deliveries_shows_the_ledger(demo: Path) -> None:
     assert row["outcome"]["endpoint"] == "dondocoutbox://" and row["outcome"]["attempts"][0]["ok"]
     assert dondoc("deliveries", "--failed", "--json", home=demo).json() == []
     text = dondoc("deliveries", home=demo)
-    assert text.code == 0 and "NV01" in text.out
+    assert text.code == 0 and "overdue-40" in text.out and "[Nhắc việc] " in text.out
