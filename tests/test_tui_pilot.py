@@ -118,7 +118,9 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
         expected = {"2": ("due_soon", 0), "3": ("units", None), "4": ("targets", 103),
                     "5": ("reviews", 3), "6": ("reminders", 3), "7": ("all", 281),
                     # `dondoc tasks --unassigned`: 153 tasks nobody leads.
-                    "8": ("unassigned", 153)}
+                    "8": ("unassigned", 153),
+                    # No unit has sent a request through its link yet.
+                    "9": ("requests", 0)}
         for key, (view, count) in expected.items():
             await pilot.press(key)
             assert main.view == view
@@ -127,7 +129,7 @@ async def test_views_by_number_keys_and_tab(seed_url: str) -> None:
                 assert main.list_for(view).total_count == count
         await pilot.press("tab")
         assert main.view == "overdue"
-        await pilot.press("shift+tab", "shift+tab", "shift+tab")
+        await pilot.press("shift+tab", "shift+tab", "shift+tab", "shift+tab")
         assert main.view == "reminders"
         # The failed reminder's secrets never reach the screen.
         lines = "\n".join(row_text(main.list_for("reminders"), y) for y in range(5))

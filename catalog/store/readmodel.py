@@ -18,8 +18,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Engine
 
 from dondoc.catalog.store.engines import mask_url
-from dondoc.catalog.store.models import (AuditEntry, Delivery, Extension, Plan, ProgressReport, Review,
-                            Target, TargetActual, Task, TaskUnit, Unit, Assignment)
+from dondoc.catalog.store.models import (AuditEntry, Delivery, Extension, LinkRequest, Plan,
+                                         ProgressReport, Review, Target, TargetActual, Task,
+                                         TaskUnit, Unit, Assignment)
 from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW
 from dondoc.catalog.rules.status import done_late, task_status
 from dondoc.catalog.rules.targets import verdict
@@ -42,6 +43,7 @@ REPORT = ProgressReport.__table__
 EXTENSION = Extension.__table__
 AUDIT = AuditEntry.__table__
 ASSIGNMENT = Assignment.__table__
+REQUEST = LinkRequest.__table__
 
 
 def sanitize(text: str | None) -> str:
@@ -154,6 +156,30 @@ class DeliveryRow:
         return ("delivery", self.id)
 
 
+@dataclass(slots=True)
+class RequestRow:
+    """A unit's done or extension request, sent through its link, waiting for a decision."""
+
+    id: int
+    task_id: int
+    plan: str
+    task: str  # the task's code
+    title: str
+    unit: str  # the unit's code
+    unit_name: str
+    kind: str  # done, extension
+    completed_on: str | None
+    new_due: str | None
+    reason: str | None
+    client: str | None  # the address the request came from
+    created_at: str | None
+    hay: str = ""
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return ("request", self.id)
+
+
 @dataclass
 class Snapshot:
     """Everything the views show for one as-of date and scope."""
@@ -168,6 +194,7 @@ class Snapshot:
     reviews: list[ReviewRow] = field(default_factory=list)
     deliveries: list[DeliveryRow] = field(default_factory=list)
     unassigned: list[TaskRow] = field(default_factory=list)
+    requests: list[RequestRow] = field(default_factory=list)
     registry: list[RegistryUnit] = field(default_factory=list)
     delivery_counts: dict[str, int] = field(default_factory=dict)
     plans: list[tuple[str, str]] = field(default_factory=list)
@@ -473,6 +500,30 @@ def load_deliveries(conn: Connection, f: Filter,
     return rows, counts
 
 
+def load_requests(conn: Connection, f: Filter, names: dict[str, str]) -> list[RequestRow]:
+    """The requests waiting for the coordinator, oldest first (what `dondoc requests`
+    lists), within the app's plan and unit scope."""
+    query = (select(REQUEST.c.id, REQUEST.c.task_id, TASK.c.plan_code, TASK.c.code,
+                    TASK.c.title, REQUEST.c.unit_code, REQUEST.c.kind, REQUEST.c.completed_on,
+                    REQUEST.c.new_due, REQUEST.c.reason, REQUEST.c.client, REQUEST.c.created_at)
+             .join(TASK, TASK.c.id == REQUEST.c.task_id)
+             .where(REQUEST.c.status == "pending").order_by(REQUEST.c.id))
+    if f.plan:
+        query = query.where(TASK.c.plan_code == f.plan)
+    if f.unit:
+        query = query.where(REQUEST.c.unit_code == f.unit)
+    rows = []
+    for r in conn.execute(query):
+        name = names.get(r.unit_code, r.unit_code)
+        row = RequestRow(r.id, r.task_id, r.plan_code, r.code, r.title, r.unit_code, name,
+                         r.kind, _iso(r.completed_on), _iso(r.new_due), r.reason,
+                         r.client, _iso(r.created_at))
+        row.hay = fold(f"{row.plan} {row.task} {row.title} {row.unit} {name} {row.kind} "
+                       f"{row.reason or ''}")
+        rows.append(row)
+    return rows
+
+
 # ------------------------------------------------------------------------------ snapshot
 
 
@@ -488,13 +539,14 @@ def load_snapshot(engine: Engine, f: Filter, calendar: WorkCalendar | None = Non
         targets = load_targets(conn, f, names)
         reviews = load_reviews(conn, f)
         deliveries, delivery_counts = load_deliveries(conn, f, names)
+        requests = load_requests(conn, f, names)
     overdue = [t for t in tasks if t.status == "overdue"]
     overdue.sort(key=lambda t: (-t.days, t.plan, t.code))
     due_soon = [t for t in tasks if t.status == "due_soon"]
     unassigned = [t for t in tasks if t.lead_count == 0]
     return Snapshot(as_of=f.as_of, has_plans=bool(plans), tasks=tasks, overdue=overdue,
                     due_soon=due_soon, units=units, targets=targets, reviews=reviews,
-                    unassigned=unassigned, registry=registry,
+                    unassigned=unassigned, requests=requests, registry=registry,
                     deliveries=deliveries, delivery_counts=delivery_counts, plans=plans,
                     unit_names=names)
 
@@ -595,7 +647,9 @@ def change_marker(engine: Engine) -> tuple[Any, ...]:
     """A cheap fingerprint of what the views show: it moves when anything they read changes.
 
     Every action and catalog load writes the audit trail; reminders and reviews are
-    written by their own workers, so their status counts are part of it too.
+    written by their own workers, so their status counts are part of it too. A unit's
+    answers through its link (`dondoc serve`, another process) write a progress report or
+    a request: both are watched themselves, not only through the audit entry they add.
     """
     with engine.connect() as conn:
         head = conn.execute(select(
@@ -605,6 +659,9 @@ def change_marker(engine: Engine) -> tuple[Any, ...]:
             select(func.max(EXTENSION.c.id)).scalar_subquery(),
             select(func.max(ACTUAL.c.id)).scalar_subquery(),
             select(func.max(DELIVERY.c.id)).scalar_subquery(),
+            select(func.max(REQUEST.c.id)).scalar_subquery(),
+            select(func.count()).select_from(REQUEST)
+            .where(REQUEST.c.status == "pending").scalar_subquery(),
         )).one()
         deliveries = sorted(conn.execute(select(DELIVERY.c.status, func.count())
                                          .group_by(DELIVERY.c.status)).all())

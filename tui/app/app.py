@@ -19,7 +19,7 @@ from textual import work
 from textual.app import App
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from dondoc.catalog.store import actions
+from dondoc.catalog.store import actions, answers
 from dondoc.catalog.store.engines import mask_url
 from dondoc.catalog.i18n import DondocError
 from dondoc.catalog.store.queries import Filter
@@ -31,7 +31,8 @@ from dondoc.catalog.store import assignments
 from dondoc.tui.app.screens.forms import AssignInput, ExtensionInput, ProgressInput, SnoozeInput
 from dondoc.tui.app.screens.main import MainScreen
 from dondoc.tui.app.screens.messages import (ActionDone, DataLoaded, DetailLoaded, MarkerChecked,
-                                             UndoCandidate, UndoPreview, UnitTasksLoaded)
+                                             RequestDecided, UndoCandidate, UndoPreview,
+                                             UnitTasksLoaded)
 from dondoc.tui.app.screens.palette import DondocCommands
 from dondoc.tui.app.widgets.views import TASK_VIEWS, VIEWS
 
@@ -136,6 +137,15 @@ class DondocApp(App[None]):
         self.post_message(ActionDone(result, describe(result)))
 
     @work(thread=True, group="action", exit_on_error=False)
+    def decide_request(self, request_id: int, accept: bool, reason: str | None) -> None:
+        # The same store call as `dondoc requests accept|refuse`: one transaction, audited
+        # under this coordinator's name; the unit's page then shows the decision.
+        result = answers.decide(self.engine, request_id, accept=accept, reason=reason,
+                                actor=self.actor)
+        key = "requests.accepted" if accept else "requests.refused"
+        self.post_message(RequestDecided(result, tr(key, **result)))
+
+    @work(thread=True, group="action", exit_on_error=False)
     def preview_undo(self) -> None:
         entry = actions.last_undoable(self.engine, self.actor)
         self.post_message(UndoPreview(
@@ -186,6 +196,10 @@ class DondocApp(App[None]):
 
         self.perform_action(perform, lambda r: tr("done.task.assign", task=r.task_key))
 
+    def do_decide_request(self, row: data.RequestRow, *, accept: bool,
+                          reason: str | None = None) -> None:
+        self.decide_request(row.id, accept, reason)
+
     def do_undo(self) -> None:
         self.perform_action(
             lambda: actions.undo_last(self.engine, actor=self.actor),
@@ -216,6 +230,10 @@ class DondocApp(App[None]):
         self.main.show_task_detail(message.task_id, message.detail)
 
     def on_action_done(self, message: ActionDone) -> None:
+        self.notify(message.summary, timeout=4)
+        self.reload()
+
+    def on_request_decided(self, message: RequestDecided) -> None:
         self.notify(message.summary, timeout=4)
         self.reload()
 
@@ -260,6 +278,12 @@ class DondocApp(App[None]):
                 label = {"done": "key.done", "progress": "key.progress", "extend": "key.extend",
                          "snooze": "key.snooze", "assign": "key.assign"}[action]
                 out.append((tr(label), key, getattr(main, f"action_{action}")))
+        request = main.current_request()
+        if request is not None:
+            what = {"id": request.id, "task": f"{request.plan}/{request.task}",
+                    "unit": request.unit_name}
+            out.append((tr("cmd.request.accept", **what), "c", main.action_accept_request))
+            out.append((tr("cmd.request.refuse", **what), "x", main.action_refuse_request))
         out.append((tr("key.undo"), "u", main.action_undo))
         out.append((tr("key.detail.tip"), "i", main.action_toggle_detail))
         out.append((tr("key.filter"), "/", main.action_filter))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Protocol
 
-from dondoc.catalog.store.readmodel import TaskRow
+from dondoc.catalog.store.readmodel import RequestRow, TaskRow
 from dondoc.tui.app.screens.forms import AssignInput, ExtensionInput, ProgressInput, SnoozeInput
 
 
@@ -32,3 +32,5 @@ class MainHost(Protocol):
     def do_record_progress(self, row: TaskRow, value: ProgressInput) -> None: ...
     def do_record_extension(self, row: TaskRow, value: ExtensionInput) -> None: ...
     def do_snooze(self, row: TaskRow, value: SnoozeInput, day: dt.date | None = None) -> None: ...
+    def do_decide_request(self, row: RequestRow, *, accept: bool,
+                          reason: str | None = None) -> None: ...

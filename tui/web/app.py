@@ -22,7 +22,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
+from starlette.datastructures import Headers, MutableHeaders, UploadFile
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dondoc.catalog import links
 from dondoc.catalog.files import results
@@ -51,6 +52,16 @@ def _env() -> Environment:
     return env
 
 
+class _Guard:
+    """Runs create_app's guard (a closure over its page renderer) around the app."""
+
+    def __init__(self, app: ASGIApp, guard: Callable[..., Awaitable[None]]) -> None:
+        self.app, self.guard = app, guard
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.guard(scope, receive, send, self.app)
+
+
 class Bad(Exception):
     def __init__(self, status: int, key: str) -> None:
         super().__init__(key)
@@ -71,20 +82,34 @@ def create_app(engine: Any = None, home: Path | None = None) -> FastAPI:
     def page(name: str, status: int = 200, **kw: Any) -> HTMLResponse:
         return HTMLResponse(nfc(env.get_template(name).render(**kw)), status_code=status)
 
-    @app.middleware("http")
-    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]
-                    ) -> Response:
+    async def guard(scope: Scope, receive: Receive, send: Send, inner: ASGIApp) -> None:
+        """Size limit, security headers and the masked access line, as plain ASGI: the
+        @app.middleware("http") form (BaseHTTPMiddleware) runs every request through an
+        extra task and a response stream, which cost a good part of a form post."""
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
         started = time.perf_counter()
-        length = request.headers.get("content-length")
+        status = 500
+
+        async def send_with_headers(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                MutableHeaders(scope=message).update(HEADERS)
+            await send(message)
+
+        length = Headers(scope=scope).get("content-length")
         if length is not None and (not length.isdigit() or int(length) > BODY_MAX):
-            response: Response = page("error.html.j2", 413, key="serve.err.too_large")
+            await page("error.html.j2", 413, key="serve.err.too_large")(
+                scope, receive, send_with_headers)
         else:
-            response = await call_next(request)
-        response.headers.update(HEADERS)
-        access_line(request.method, request.url.path, response.status_code,
-                    request.client.host if request.client else None,
+            await inner(scope, receive, send_with_headers)
+        client = scope.get("client")
+        access_line(scope["method"], scope["path"], status, client[0] if client else None,
                     (time.perf_counter() - started) * 1000)
-        return response
+
+    app.add_middleware(_Guard, guard=guard)
 
     @app.exception_handler(Bad)
     async def refused(_request: Request, exc: Bad) -> HTMLResponse:

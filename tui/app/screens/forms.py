@@ -229,6 +229,27 @@ class SnoozeScreen(_Form):
         return SnoozeInput(until)
 
 
+@dataclass(frozen=True)
+class RefuseInput:
+    reason: str
+
+
+class RefuseScreen(_Form):
+    """Why a unit's request is refused: the unit reads it on its page, so it is required."""
+
+    fields = (("reason", "form.refuse.reason", ""),)
+
+    def __init__(self, subtitle: str) -> None:
+        super().__init__(tr("form.refuse.title"), subtitle)
+
+    def collect(self) -> RefuseInput | None:
+        reason = self.value("reason")
+        if not reason:
+            self.error(t("requests.refuse_needs_reason"))
+            return None
+        return RefuseInput(reason)
+
+
 class DayScreen(ModalScreen["dt.date | None"]):
     """Which day an action is recorded on, when the screen shows a past (or future) day:
     both dates on the buttons, today first and focused (Enter takes it)."""

@@ -20,21 +20,24 @@ from textual.widgets import ContentSwitcher, Footer, Input
 from dondoc.catalog.i18n import has
 from dondoc.catalog.i18n import t as tr
 from dondoc.tui.app.i18n import fmt_date, localize_bindings
-from dondoc.catalog.store.readmodel import Snapshot, TaskDetail, TaskRow, UnitRow
+from dondoc.catalog.store.readmodel import RequestRow, Snapshot, TaskDetail, TaskRow, UnitRow
 from dondoc.tui.app.screens.forms import (AssignInput, AssignScreen, ConfirmScreen, DayScreen,
                                           ExtensionInput, ExtensionScreen, ProgressInput,
-                                          ProgressScreen, SnoozeInput, SnoozeScreen)
+                                          ProgressScreen, RefuseInput, RefuseScreen, SnoozeInput,
+                                          SnoozeScreen)
 from dondoc.tui.app.screens.help import HelpScreen
 from dondoc.tui.app.widgets.detail import DetailPane
 from dondoc.tui.app.widgets.row_list import RowList
 from dondoc.tui.app.widgets.status_bar import StatusBar, TitleBar
 from dondoc.tui.app.widgets.view_bar import ViewBar
-from dondoc.tui.app.widgets.views import DELIVERY_GLYPH, REVIEW_GLYPH, TASK_VIEWS, VIEWS, make_list
+from dondoc.tui.app.widgets.views import (DELIVERY_GLYPH, REVIEW_GLYPH, TASK_VIEWS, VIEWS,
+                                          make_list, request_asked)
 
 if TYPE_CHECKING:
     from dondoc.tui.app.host import MainHost
 
 TASK_ACTIONS = ("done", "progress", "extend", "snooze", "assign")
+REQUEST_ACTIONS = ("accept_request", "refuse_request")
 DETAIL_DELAY = 0.12  # seconds the cursor rests before the detail pane loads
 # Below this size the lists need the room: the detail pane starts hidden (`i` shows it).
 DETAIL_MIN_WIDTH, DETAIL_MIN_HEIGHT = 100, 30
@@ -67,6 +70,10 @@ class MainScreen(Screen[None]):
         Binding("e", "extend", "key.extend", tooltip="key.extend.tip", id="extend"),
         Binding("s", "snooze", "key.snooze", tooltip="key.snooze.tip", id="snooze"),
         Binding("a", "assign", "key.assign", tooltip="key.assign.tip", id="assign"),
+        Binding("c", "accept_request", "key.accept", tooltip="key.accept.tip",
+                id="accept-request"),
+        Binding("x", "refuse_request", "key.refuse", tooltip="key.refuse.tip",
+                id="refuse-request"),
         Binding("u", "undo", "key.undo", tooltip="key.undo.tip", id="undo"),
         Binding("i", "toggle_detail", "key.detail", tooltip="key.detail.tip", show=False,
                 id="toggle-detail"),
@@ -84,7 +91,7 @@ class MainScreen(Screen[None]):
         self.unit_scope: tuple[str, str] | None = None  # (code, name) from the units view
         self.unit_tasks: frozenset[int] = frozenset()  # the tasks of that unit
         self.detail_wanted: bool | None = None  # the person's choice (`i`); None: by size
-        self._task_keys_shown = False
+        self._keys_shown: tuple[bool, bool] = (False, False)  # task keys, request keys
         self._detail_timer: Timer | None = None
         self.detail_pending = False  # a detail load waits for the cursor to rest
 
@@ -127,6 +134,10 @@ class MainScreen(Screen[None]):
     def current_task(self) -> TaskRow | None:
         row = self.current_list.current_row
         return row if isinstance(row, TaskRow) else None
+
+    def current_request(self) -> RequestRow | None:
+        row = self.current_list.current_row
+        return row if self.view == "requests" and isinstance(row, RequestRow) else None
 
     # ------------------------------------------------------------------ views
 
@@ -198,11 +209,12 @@ class MainScreen(Screen[None]):
             "units": tr("empty.units"), "targets": tr("empty.targets"),
             "reviews": tr("empty.reviews"), "reminders": tr("empty.reminders"),
             "all": tr("empty.all"), "unassigned": tr("empty.unassigned"),
+            "requests": tr("empty.requests"),
         }
         rows: dict[str, list[Any]] = {
             "overdue": snap.overdue, "due_soon": snap.due_soon, "units": snap.units,
             "targets": snap.targets, "reviews": snap.reviews, "reminders": snap.deliveries,
-            "all": snap.tasks, "unassigned": snap.unassigned,
+            "all": snap.tasks, "unassigned": snap.unassigned, "requests": snap.requests,
         }
         for view in VIEWS:
             row_list = self.list_for(view)
@@ -227,7 +239,8 @@ class MainScreen(Screen[None]):
             counts.update(overdue=len(snap.overdue), due_soon=len(snap.due_soon),
                           units=len(snap.units), targets=len(snap.targets),
                           reviews=len(snap.reviews), reminders=sum(snap.delivery_counts.values()),
-                          all=len(snap.tasks), unassigned=len(snap.unassigned))
+                          all=len(snap.tasks), unassigned=len(snap.unassigned),
+                          requests=len(snap.requests))
         self.query_one("#tabs", ViewBar).set_counts(counts)
 
     def update_status(self) -> None:
@@ -287,10 +300,12 @@ class MainScreen(Screen[None]):
             self.update_status()
 
     def _refresh_task_keys(self) -> None:
-        """Redraw the footer only when the task keys come or go: it costs a recompose."""
-        has_task = self.view in TASK_VIEWS and self.current_task() is not None
-        if has_task != self._task_keys_shown:
-            self._task_keys_shown = has_task
+        """Redraw the footer only when the task or request keys come or go: it costs a
+        recompose."""
+        shown = (self.view in TASK_VIEWS and self.current_task() is not None,
+                 self.current_request() is not None)
+        if shown != self._keys_shown:
+            self._keys_shown = shown
             self.refresh_bindings()
 
     def show_detail(self, row: Any) -> None:
@@ -347,6 +362,8 @@ class MainScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in TASK_ACTIONS:
             return self.view in TASK_VIEWS and self.current_task() is not None
+        if action in REQUEST_ACTIONS:
+            return self.current_request() is not None
         return True
 
     def _label(self, row: TaskRow) -> str:
@@ -443,6 +460,36 @@ class MainScreen(Screen[None]):
         # assign() replaces the app's own assignment of the task as a whole; the detail
         # pane shows what the task has, the catalog's part of which stays whatever is chosen.
         self.app.push_screen(AssignScreen(self._subtitle(row), snap.registry), entered)
+
+    def _request_text(self, row: RequestRow) -> str:
+        text = (f"#{row.id} · {row.plan}/{row.task} · {row.unit_name}\n{request_asked(row)}")
+        if row.reason:
+            text += f" — {row.reason}"
+        title = row.title if len(row.title) <= 160 else row.title[:159] + "…"
+        return f"{text}\n\n{title}"
+
+    def action_accept_request(self) -> None:
+        row = self.current_request()
+        if row is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.dondoc.do_decide_request(row, accept=True)
+
+        question = f"{tr('form.accept.question')}\n\n{self._request_text(row)}"
+        self.app.push_screen(ConfirmScreen(tr("form.accept.title"), question), answered)
+
+    def action_refuse_request(self) -> None:
+        row = self.current_request()
+        if row is None:
+            return
+
+        def entered(value: object) -> None:
+            if isinstance(value, RefuseInput):
+                self.dondoc.do_decide_request(row, accept=False, reason=value.reason)
+
+        self.app.push_screen(RefuseScreen(self._request_text(row)), entered)
 
     def action_undo(self) -> None:
         self.dondoc.preview_undo()

@@ -36,6 +36,15 @@ class ActionDone(Message):
         self.summary = summary
 
 
+class RequestDecided(Message):
+    """A unit's request accepted or refused: what answers.decide returned."""
+
+    def __init__(self, result: dict[str, Any], summary: str) -> None:
+        super().__init__()
+        self.result = result
+        self.summary = summary
+
+
 @dataclass(frozen=True)
 class UndoCandidate:
     action: str

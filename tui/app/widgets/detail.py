@@ -17,8 +17,9 @@ from textual.widgets import Static
 from dondoc.catalog.i18n import status_label
 from dondoc.catalog.i18n import t as tr
 from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime
-from dondoc.catalog.store.readmodel import (DeliveryRow, ReviewRow, TargetRow, TaskDetail, TaskRow, UnitRow)
-from dondoc.tui.app.widgets.views import delivery_status, number, review_status
+from dondoc.catalog.store.readmodel import (DeliveryRow, RequestRow, ReviewRow, TargetRow,
+                                            TaskDetail, TaskRow, UnitRow)
+from dondoc.tui.app.widgets.views import delivery_status, number, request_asked, review_status
 
 TONE_STYLE = {"overdue": "bold red", "due_soon": "yellow", "done": "green"}
 
@@ -228,6 +229,17 @@ def row_text(row: Any) -> Text:
                     _field(text, _figure(sub), number(n))
             elif not isinstance(value, list):
                 _field(text, _figure(key), number(value))
+    elif isinstance(row, RequestRow):
+        text.append(f"{request_asked(row)}   ", style=TONE_STYLE["done" if row.kind == "done"
+                                                               else "due_soon"])
+        text.append(f"#{row.id} · {row.plan}/{row.task}\n", style="bold")
+        text.append(f"{row.title}\n\n")
+        _field(text, tr("col.unit"), f"{row.unit_name} ({row.unit})")
+        if row.reason:
+            _field(text, tr("col.reason"), row.reason)
+        _field(text, tr("col.sent_at"), fmt_datetime(row.created_at))
+        _field(text, tr("col.client"), row.client or "—")
+        text.append(f"\n{tr('detail.request.keys')}\n", style="dim")
     elif isinstance(row, DeliveryRow):
         text.append(f"{delivery_status(row)}   ", style=TONE_STYLE.get(
             {"sent": "done", "failed": "overdue", "pending": "due_soon"}.get(row.status, ""), ""))

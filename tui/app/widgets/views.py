@@ -1,4 +1,4 @@
-"""The seven views: what each list shows, column by column, and in which tone.
+"""The views: what each list shows, column by column, and in which tone.
 
 Every status is a glyph and a word as well as a colour, so it reads the same with
 NO_COLOR or on a monochrome terminal.
@@ -12,11 +12,12 @@ from dondoc.catalog.i18n import status_label
 from dondoc.catalog.i18n import t as tr
 from dondoc.catalog.safety import scrub_urls
 from dondoc.tui.app.i18n import STATUS_GLYPH, fmt_date, fmt_datetime
-from dondoc.catalog.store.readmodel import (DeliveryRow, ReviewRow, TargetRow, TaskRow, UnitRow,
-                              summary_figures)
+from dondoc.catalog.store.readmodel import (DeliveryRow, RequestRow, ReviewRow, TargetRow,
+                                            TaskRow, UnitRow, summary_figures)
 from dondoc.tui.app.widgets.row_list import Column, RowList
 
-VIEWS = ("overdue", "due_soon", "units", "targets", "reviews", "reminders", "all", "unassigned")
+VIEWS = ("overdue", "due_soon", "units", "targets", "reviews", "reminders", "all", "unassigned",
+         "requests")
 TASK_VIEWS = ("overdue", "due_soon", "all", "unassigned")
 
 REVIEW_GLYPH = {"done": "✓", "missed": "✗", "failed": "✗", "scheduled": "◷", "running": "»",
@@ -144,6 +145,22 @@ def delivery_tone(d: DeliveryRow) -> str:
     return DELIVERY_TONE.get(d.status, "")
 
 
+def request_asked(r: RequestRow) -> str:
+    """What the unit asks: its share done on a day, or a new due date."""
+    if r.kind == "done":
+        return f"✓ {tr('cell.request.done', day=fmt_date(r.completed_on))}"
+    return f"» {tr('cell.request.extension', day=fmt_date(r.new_due))}"
+
+
+def request_cells(r: RequestRow) -> list[str]:
+    return [fmt_datetime(r.created_at), request_asked(r), f"{r.plan}/{r.task}", r.unit_name,
+            r.reason or "", r.client or ""]
+
+
+def request_tone(r: RequestRow) -> str:
+    return "done" if r.kind == "done" else "due_soon"
+
+
 # ------------------------------------------------------------------------------ lists
 
 
@@ -174,6 +191,11 @@ def _spec(view: str) -> tuple[list[Column], Callable[[Any], Sequence[str]], Call
                  Column(tr("col.task"), 22), Column(tr("col.unit"), 24, drop=2),
                  Column(tr("col.rule"), 10, drop=3), Column(tr("col.channel"), 12, drop=1),
                  Column(tr("col.subject"), 0, min_width=20)], delivery_cells, delivery_tone)
+    if view == "requests":
+        return ([Column(tr("col.sent_at"), 17), Column(tr("col.asked"), 29, toned=True),
+                 Column(tr("col.task"), 22), Column(tr("col.unit"), 26, drop=2),
+                 Column(tr("col.reason"), 0, min_width=16),
+                 Column(tr("col.client"), 16, drop=1)], request_cells, request_tone)
     raise ValueError(view)
 
 
