@@ -33,7 +33,9 @@ def test_stored_escapes_are_shown_inert(loaded) -> None:  # noqa: F811
     evil = "Nhiệm vụ \x1b]0;pwned\x07 \x1b[2J [bold]x[/bold] \x9b31m"
     with sqlite3.connect(home / "dondoc.sqlite") as db:
         db.execute("update task set title = ? where code = 'NV01'", (evil,))
-    outputs = [dondoc(*args, home=home) for args in (
+    # Per-task messages put a task's title on the terminal (a letter's subject only counts).
+    per_task = {"DONDOC_REMIND_LETTERS": "0"}
+    outputs = [dondoc(*args, home=home, env=per_task) for args in (
         ("overdue", "--as-of", "2022-07-01"), ("tasks", "--as-of", "2022-07-01"),
         ("remind", "--as-of", "2022-07-01"), ("deliveries",))]
     for run in outputs:
