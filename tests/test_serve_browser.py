@@ -71,6 +71,8 @@ def _not_blank(data: bytes) -> bool:
 def test_a_unit_reports_progress_with_a_pdf_from_a_phone(served: Served, browser, tmp_path: Path
                                                         ) -> None:
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
 
     pdf = tmp_path / "bao-cao.pdf"
     pdf.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -83,7 +85,9 @@ def test_a_unit_reports_progress_with_a_pdf_from_a_phone(served: Served, browser
     assert (width, height) == (390, 844) and _not_blank(shot)
     # No horizontal scrolling on a phone: the page fits its width.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    list_url = browser.current_url
     browser.find_elements(By.CSS_SELECTOR, "a.button")[0].click()
+    WebDriverWait(browser, 30).until(lambda b: b.current_url != list_url)
     aid = int(browser.current_url.rsplit("/", 1)[1])
     # Each field is reached by its label: what a screen reader announces.
     label = browser.find_element(By.CSS_SELECTOR, "label[for=progress]")
@@ -95,7 +99,10 @@ def test_a_unit_reports_progress_with_a_pdf_from_a_phone(served: Served, browser
     browser.find_element(By.ID, "difficulties").send_keys("Nhân lực còn thiếu")
     browser.find_element(By.ID, "document").send_keys(str(pdf))
     (ARTEFACTS / "serve-form-390x844.png").write_bytes(browser.get_screenshot_as_png())
+    form_page = browser.find_element(By.TAG_NAME, "h1")
     browser.find_element(By.CSS_SELECTOR, "form[action$='/progress'] button").click()
+    # The click returns before the answer page loads: wait until the form page is gone.
+    WebDriverWait(browser, 30).until(expected_conditions.staleness_of(form_page))
     heading = browser.find_element(By.TAG_NAME, "h1").text
     assert heading == "Đã ghi nhận báo cáo"
     assert "65%" in browser.page_source and "bao-cao.pdf" in browser.page_source
