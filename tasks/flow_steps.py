@@ -59,10 +59,17 @@ def sweep_all(as_of: str | None = None) -> dict[str, Any]:
 
 @task(name="digest-all", retries=2, retry_delay_seconds=[60, 300])
 def digest_all(as_of: str | None = None) -> dict[str, Any]:
+    """The weekly digest. In letter mode it is part of Monday's letter, so the digest run is
+    the day's letter sweep: whichever of it and the daily sweep runs first sends the letter,
+    and the ledger makes the other send nothing more."""
+    from dondoc.catalog.settings import settings
     from dondoc.catalog.store.engines import engine_for
     from dondoc.tasks.notify import load_targets
     from dondoc.tasks.remind import digest
 
+    if settings().letters:
+        from dondoc.tasks.letters import sweep_letters
+        return _summary(sweep_letters(engine_for(), _day(as_of), load_targets()))
     return _summary(digest(engine_for(), _day(as_of), load_targets()))
 
 

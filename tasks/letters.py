@@ -13,6 +13,12 @@ is sent once, and marks them all with the one outcome, so
 - two senders never send the same row: the claim is the ledger's, row by row; a sender
   sends only the rows it claimed.
 
+The weekly digest (the unit's open assignments by status) rides in the letter of the day it
+falls due, Monday, the day the digest deployment runs, under the digest's own ledger key
+`-:unit:monday:digest-YYYY-Www:channel`: a digest the old `digest` command already sent
+counts as sent, and a unit gets at most one letter per channel a day. `digest_only` sends
+the week's digest now, as a letter of its own (what `dondoc digest` does).
+
 A quiet start: what fell due before the sweep first saw a task (catalog/store/watch.py)
 is backlog, counted and left unsent unless `backfill` is asked for.
 """
@@ -36,8 +42,9 @@ from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 from dondoc.catalog.store import ledger, reminder_scan, watch
 from dondoc.tasks.notify import Endpoint, Targets, send
 from dondoc.tasks.remind import (DEFAULT_WORKERS, MARK_WAIT_S, Decision, Report, _journal_replay,
-                                 _journal_write, _log, decide)
-from dondoc.tasks.render import LetterLine, LetterView, Message, PlanSection, render_letter
+                                 _journal_write, _log, decide, digest_views)
+from dondoc.tasks.render import (DigestView, LetterLine, LetterView, Message, PlanSection,
+                                 render_letter)
 
 MARK_EVERY = 32
 
@@ -52,7 +59,8 @@ class Item:
     occurrence: dt.date
     rule: str
     fire_on: dt.date
-    line: LetterLine
+    line: LetterLine | None  # None for the weekly digest's row
+    digest: DigestView | None = None
 
 
 @dataclass(slots=True)
@@ -99,11 +107,34 @@ def _line(decision: Decision, row: pol.TaskFacts, due: pol.Due, role: str,
         report_label=due.label)
 
 
+def digest_due(as_of: dt.date) -> bool:
+    """The digest falls due on Monday, the day the digest deployment runs; a sweep on a
+    later day of the week does not add it (`dondoc digest` sends it on any day)."""
+    return as_of.weekday() == 0
+
+
+def digest_items(engine: Engine, as_of: dt.date,
+                 cal: WorkCalendar | None = None) -> dict[str, Item]:
+    """One digest row per unit with open assignments, for the ISO week of as_of."""
+    views, _ = digest_views(engine, as_of, None, cal)
+    rule, monday = pol.iso_week_rule(as_of)
+    return {unit: Item(ledger.make_key(None, unit, monday, rule, "x")[:-2], None, unit, monday,
+                       rule, monday, None, view)
+            for unit, view in views.items()}
+
+
 def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,
-            cal: WorkCalendar | None = None) -> tuple[dict[tuple[str, str | None], list[Item]],
-                                                     int, dict[str, Any]]:
-    """The items of each (unit, separate task) and the number of backlog items left out."""
+            cal: WorkCalendar | None = None, digest: bool | None = None,
+            reminders: bool = True) -> tuple[dict[tuple[str, str | None], list[Item]],
+                                             int, dict[str, Any]]:
+    """The items of each (unit, separate task) and the number of backlog items left out.
+
+    digest: add the week's digest rows (None: when the digest falls due on as_of and the
+    sweep covers every plan; a digest of one plan's tasks would be ledgered as the unit's
+    whole digest for the week). reminders=False leaves the reminders out."""
     cal = cal or default_calendar()
+    if digest is None:
+        digest = decision.plan is None and digest_due(decision.as_of)
     texts, plan_titles = reminder_scan.task_texts(engine, decision.tasks)
     seen = watch.first_seen(engine, decision.tasks.keys(), decision.as_of, record)
     with engine.connect() as conn:
@@ -112,7 +143,7 @@ def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,
         sent_bases = {k.rsplit(":", 1)[0] for k in ledger.sent_keys(conn)}
     groups: dict[tuple[str, str | None], list[Item]] = defaultdict(list)
     backlog = 0
-    for row, due, recipients in decision.items:
+    for row, due, recipients in decision.items if reminders else ():
         late = due.fire_on < seen[row.id]
         separate = row.code if _separate(row, plan_policies) else None
         for r in recipients:
@@ -124,6 +155,9 @@ def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,
             groups[(r.unit, separate)].append(Item(
                 base, row.id, r.unit, due.occurrence, due.rule, due.fire_on,
                 _line(decision, row, due, r.role, texts, cal)))
+    if digest:
+        for unit, item in digest_items(engine, decision.as_of, cal).items():
+            groups[(unit, None)].append(item)
     return groups, backlog, {"plan_titles": plan_titles}
 
 
@@ -146,8 +180,12 @@ def _view(decision: Decision, unit: str, items: list[Item], key: str,
           plan_titles: dict[str, str]) -> LetterView:
     directory = decision.directory
     by_plan: dict[str, list[LetterLine]] = defaultdict(list)
+    digest: DigestView | None = None
     for i in items:
-        by_plan[i.line.plan].append(i.line)
+        if i.line is not None:
+            by_plan[i.line.plan].append(i.line)
+        else:
+            digest = i.digest
     sections = []
     for plan, lines in by_plan.items():
         lines.sort(key=LetterLine.severity)
@@ -158,10 +196,13 @@ def _view(decision: Decision, unit: str, items: list[Item], key: str,
                                     directory.contact(office) if office else "", lines))
     sections.sort(key=lambda s: (s.lines[0].severity(), s.plan))
     return LetterView(key=key, unit=unit, unit_name=directory.name(unit),
-                      as_of=decision.as_of, sections=sections)
+                      as_of=decision.as_of, sections=sections, digest=digest)
 
 
-def _attachments(view: LetterView) -> Callable[[Path], list[Path]]:
+def _attachments(view: LetterView) -> Callable[[Path], list[Path]] | None:
+    if not view.sections:
+        return None  # a digest-only letter: no reminders to list in a workbook or calendar
+
     def write(folder: Path) -> list[Path]:
         from dondoc.catalog.files.ics import write_calendar
         from dondoc.catalog.files.workbook import write_workbook
@@ -252,7 +293,8 @@ def send_letters(engine: Engine, decision: Decision, todo: list[Letter], report:
 def _info(letter: Letter, items: list[Item]) -> dict[str, Any]:
     return {"unit": letter.unit, "channel": letter.channel, "endpoint": letter.endpoint.label,
             "items": len(items), "keys": [f"{i.base}:{letter.channel}" for i in items],
-            "tasks": sorted({f"{i.line.plan}/{i.line.task}" for i in items}),
+            "tasks": sorted({f"{i.line.plan}/{i.line.task}" for i in items if i.line}),
+            "digest": any(i.digest is not None for i in items),
             "rules": sorted({i.rule for i in items}),
             "fired": min(i.fire_on for i in items).isoformat()}
 
@@ -363,11 +405,17 @@ def sweep_letters(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str
                   dry_run: bool = False, backfill: bool = False, lang: str = "vi",
                   workers: int = DEFAULT_WORKERS, settings: ledger.Settings | None = None,
                   progress: Callable[[int], None] | None = None,
-                  on_total: Callable[[int], None] | None = None) -> Report:
-    """One run for as_of: what is due, one letter per unit and channel, through the ledger."""
+                  on_total: Callable[[int], None] | None = None,
+                  digest_only: bool = False) -> Report:
+    """One run for as_of: what is due, one letter per unit and channel, through the ledger.
+
+    digest_only: the week's digest now, whatever the weekday, and no reminders."""
     started = time.perf_counter()
     decision = decide(engine, as_of, plan)
-    groups, backlog, extra = collect(engine, decision, backfill=backfill, record=not dry_run)
+    groups, backlog, extra = collect(engine, decision, backfill=backfill,
+                                     record=not dry_run and not digest_only,
+                                     digest=True if digest_only else None,
+                                     reminders=not digest_only)
     report = Report(as_of, dry_run, plan, targets.source)
     report.counts["tasks_scanned"] = decision.scanned
     report.counts["due"] = sum(len(v) for v in groups.values())

@@ -145,11 +145,14 @@ def render_reminder(v: ReminderView, lang: str = "vi") -> Message:
     return Message(v.key, v.unit, subject, body, kind)
 
 
+def _week(v: DigestView, lang: str) -> str:
+    year, week = v.week.split("-W")
+    return f"{int(week)}/{year}" if lang == "vi" else v.week
+
+
 def render_digest(v: DigestView, lang: str = "vi") -> Message:
     lang = _lang(lang)
-    year, week = v.week.split("-W")
-    context = {"v": v, "week": f"{int(week)}/{year}" if lang == "vi" else v.week,
-               "limit": DIGEST_SECTION_MAX}
+    context = {"v": v, "week": _week(v, lang), "limit": DIGEST_SECTION_MAX}
     subject = _render(lang, "digest_subject.j2", **context)
     body = _render(lang, "digest_body.j2", **context)
     kind = "warning" if v.overdue or v.escalated else "info"
@@ -203,6 +206,7 @@ class LetterView:
     unit_name: str
     as_of: dt.date
     sections: list[PlanSection]
+    digest: DigestView | None = None  # the weekly digest, on the day it falls due
 
     def count(self, *kinds: str) -> int:
         return sum(1 for s in self.sections for ln in s.lines if ln.kind in kinds)
@@ -231,10 +235,13 @@ def _answer_link(unit: str) -> dict[str, Any]:
 def render_letter(v: LetterView, lang: str = "vi",
                   attachments: Callable[[Path], list[Path]] | None = None) -> Message:
     lang = _lang(lang)
+    d = v.digest
     context = {"v": v, "overdue": v.count("overdue"), "soon": v.count("before", "cutoff"),
-               "escalated": v.count("escalation"), "answer": _answer_link(v.unit)}
+               "escalated": v.count("escalation"), "answer": _answer_link(v.unit),
+               "d": d, "week": _week(d, lang) if d else None, "limit": DIGEST_SECTION_MAX}
     subject = " ".join(_render(lang, "letter_subject.j2", **context).split())
     body = _render(lang, "letter_body.j2", **context)
     html = nfc(_html_environment(lang).get_template("letter.html.j2").render(**context))
-    kind = ("failure" if context["escalated"] else "warning" if context["overdue"] else "info")
+    kind = ("failure" if context["escalated"] or (d and d.escalated)
+            else "warning" if context["overdue"] or (d and d.overdue) else "info")
     return Message(v.key, v.unit, subject, body, kind, html, attachments)

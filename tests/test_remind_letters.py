@@ -201,3 +201,100 @@ urls:
     events = [e for e in cal.walk("VEVENT")]
     assert events and any("NV01" in str(e["summary"]) for e in events)
     assert {e["dtstart"].dt.isoformat() for e in events} >= {"2022-05-04"}
+
+
+DIGEST = "TỔNG HỢP TUẦN "
+
+
+def digest_plan(tmp_path: Path) -> tuple[Path, list[str]]:
+    """Three communes, each leading one task due Tuesday 05/07/2022 that the next supports:
+    on Monday 04/07 each owes two before-due reminders and has a digest of two open tasks."""
+    from tests.remind_servers import write_unit_plan
+
+    cat = tmp_path / "cat"
+    codes = write_unit_plan(cat, 3, deadline="05/07/2022")
+    return cat, codes
+
+
+def unit_letters(http: HttpReceiver, start: int = 0) -> list:
+    return [r for r in list(http.received)[start:] if r.extra["path"].startswith("/u/")]
+
+
+def test_on_monday_the_digest_rides_in_the_letter_once(home: Path, tmp_path: Path) -> None:
+    cat, codes = digest_plan(tmp_path)
+    assert dondoc("catalog", "load", str(cat), home=home).code == 0
+    with HttpReceiver() as http:
+        env = {**LETTERS, "DONDOC_APPRISE_CONFIG": str(
+            per_unit_config(tmp_path / "apprise.yaml", http.port, codes))}
+        # the sweep has watched the plan since the Wednesday before (no quiet start on Monday)
+        before = dondoc("remind", "--as-of", "2022-06-29", "--json", home=home, env=env)
+        assert before.code == 0, before.err
+        n = len(http.received)
+        monday = dondoc("remind", "--as-of", "2022-07-04", "--json", home=home, env=env)
+        assert monday.code == 0, monday.err
+        got = unit_letters(http, n)
+        again = dondoc("remind", "--as-of", "2022-07-04", "--json", home=home, env=env).json()
+        assert len(unit_letters(http, n)) == len(got)
+        tuesday = dondoc("remind", "--as-of", "2022-07-05", "--json", home=home, env=env)
+        assert tuesday.code == 0, tuesday.err
+        got_tuesday = unit_letters(http, len(http.received) - 2 * len(codes))
+
+    # one letter per unit, holding its reminders and its digest
+    assert sorted(r.extra["path"] for r in got) == [f"/u/{c}" for c in codes]
+    for r in got:
+        assert unicodedata.normalize("NFC", r.body) == r.body
+        assert "2 nhiệm vụ sắp đến hạn" in r.subject and "tổng hợp tuần 27/2022" in r.subject
+        assert "1. [Còn 1 ngày làm việc] NV" in r.body  # the reminders section
+        assert f"{DIGEST}27/2022" in r.body and "Sắp đến hạn (2):" in r.body
+        assert "; chủ trì" in r.body and "; phối hợp" in r.body
+    # the digest's own ledger key, once per unit and channel (its URL and the monitor's)
+    keys = [k for d in monday.json()["deliveries"] for k in d["keys"]]
+    assert Counter(k.rsplit(":", 1)[0] for k in keys if k.startswith("-:")) == {
+        f"-:{c}:2022-07-04:digest-2022-W27": 2 for c in codes}
+    # the same day again: nothing, the digest and the reminders are in the ledger as sent
+    assert again["deliveries"] == [] and again["counts"]["already_sent"] == 2 * 3 * len(codes)
+    assert {s for k, s in ledger(home) if k.startswith("-:")} == {"sent"}
+    # Tuesday: the day's reminders, no digest
+    assert len(got_tuesday) == len(codes)
+    assert all(DIGEST not in r.body and "tổng hợp" not in r.subject for r in got_tuesday)
+    assert not [k for d in tuesday.json()["deliveries"] for k in d["keys"] if k.startswith("-:")]
+
+
+def test_dondoc_digest_sends_a_digest_only_letter_and_monday_leaves_it_out(
+        home: Path, tmp_path: Path) -> None:
+    cat, codes = digest_plan(tmp_path)
+    assert dondoc("catalog", "load", str(cat), home=home).code == 0
+    with HttpReceiver() as http:
+        env = {**LETTERS, "DONDOC_APPRISE_CONFIG": str(
+            per_unit_config(tmp_path / "apprise.yaml", http.port, codes))}
+        wednesday = dondoc("digest", "--as-of", "2022-06-29", "--json", home=home, env=env)
+        assert wednesday.code == 0, wednesday.err
+        digests = unit_letters(http)
+        twice = dondoc("digest", "--as-of", "2022-06-29", "--json", home=home, env=env).json()
+        n = len(http.received)
+        # a late run for that week's Monday: the week's digest is already sent
+        catch_up = dondoc("remind", "--as-of", "2022-06-27", "--json", home=home, env=env)
+        assert catch_up.code == 0, catch_up.err
+        catch_up_letters = unit_letters(http, n)
+        n = len(http.received)
+        monday = dondoc("remind", "--as-of", "2022-07-04", "--json", home=home, env=env)
+        assert monday.code == 0, monday.err
+        next_monday = unit_letters(http, n)
+
+    # one digest-only letter per unit, under the week's digest key
+    assert sorted(r.extra["path"] for r in digests) == [f"/u/{c}" for c in codes]
+    for r in digests:
+        assert r.subject == "[Nhắc việc] Tổng hợp tuần 26/2022"
+        assert f"{DIGEST}26/2022" in r.body and "Sắp đến hạn (2):" in r.body
+        assert "KẾ HOẠCH:" not in r.body  # no reminders
+    assert Counter(k.rsplit(":", 1)[0] for d in wednesday.json()["deliveries"]
+                   for k in d["keys"]) == {f"-:{c}:2022-06-27:digest-2022-W26": 2 for c in codes}
+    assert twice["deliveries"] == [] and twice["counts"]["already_sent"] == 2 * len(codes)
+    # that Monday's letter (sent late) carries no digest: week 26's is in the ledger
+    assert all(DIGEST not in r.body for r in catch_up_letters)
+    assert not [k for d in catch_up.json()["deliveries"] for k in d["keys"] if k.startswith("-:")]
+    # the next Monday: one letter per unit, with week 27's digest, not week 26's again
+    assert sorted(r.extra["path"] for r in next_monday) == [f"/u/{c}" for c in codes]
+    for r in next_monday:
+        assert f"{DIGEST}27/2022" in r.body and f"{DIGEST}26/2022" not in r.body
+    assert [s for k, s in ledger(home) if "digest-2022-W26" in k] == ["sent"] * 2 * len(codes)

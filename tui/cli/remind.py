@@ -145,6 +145,18 @@ def digest(as_of: AsOfOpt = None, dry_run: DryRunOpt = False, workers: WorkersOp
     from dondoc.tasks.remind import digest as run_digest
 
     targets = load_targets()
+    from dondoc.catalog.settings import settings
+    if settings().letters:
+        # In letter mode the digest is a letter: the week's digest now, one letter per unit
+        # and channel, under the digest's ledger key, so Monday's letter leaves it out.
+        from dondoc.tasks.letters import sweep_letters
+        with progress(t("progress.digest"), quiet=dry_run) as bar:
+            report = sweep_letters(engine(), day, targets, dry_run=dry_run, lang=lang(),
+                                   workers=workers, progress=bar.advance,
+                                   on_total=bar.set_total, digest_only=True)
+        _print(report, as_json)
+        _exit_status(report)
+        return
     with progress(t("progress.digest"), quiet=dry_run) as bar:
         report = run_digest(engine(), day, targets, dry_run=dry_run, lang=lang(),
                             workers=workers, progress=bar.advance, on_total=bar.set_total)
