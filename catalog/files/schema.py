@@ -18,6 +18,7 @@ from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstr
                       field_validator)
 from pydantic_core import PydanticCustomError
 
+from dondoc.catalog.rules.dates import EARLIEST, LATEST  # the span a catalog's dates may hold
 from dondoc.catalog.safety import PLAN_CODE_CHARS, first_control, plan_code_ok
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -43,10 +44,6 @@ Title = Annotated[str, StringConstraints(min_length=1, max_length=MAX_TITLE)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 UnitRef = Annotated[str, StringConstraints(min_length=1, max_length=MAX_NAME)]
 Category = Literal["task", "report", "review", "project"]
-
-
-EARLIEST = dt.date(1990, 1, 1)
-LATEST = dt.date(2100, 12, 31)
 
 
 def _check_text(value: Any) -> None:

@@ -13,6 +13,12 @@ import re
 
 from dondoc.catalog.i18n import DondocError, t
 
+# The days dondoc works with, in catalogs and options alike (catalog/files/schema.py checks
+# plan files against them): beyond them date arithmetic (a first occurrence 30 days after
+# issue, a 400-day calendar window) overflows.
+EARLIEST = dt.date(1990, 1, 1)
+LATEST = dt.date(2100, 12, 31)
+
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DM = re.compile(r"^(\d{1,2})[/.](\d{1,2})$")

@@ -40,7 +40,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Protocol
 
-from dondoc.catalog.rules.deadline import recurrence_dates
+from dondoc.catalog.rules.recurrence import recurrence_dates
 from dondoc.catalog.rules.periods import occurrence_window
 from dondoc.catalog.rules.status import (DUE_SOON, OVERDUE, due_soon_limit, is_done,
                                          occurrence_status)

@@ -14,7 +14,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import orjson
-import yaml
 
 from dondoc.catalog.settings import dondoc_home, settings
 
@@ -22,8 +21,46 @@ SHIPPED_OVERRIDES = Path(__file__).parent.parent / "calendar" / "overrides.yaml"
 
 
 def _read_overrides(path: Path) -> tuple[set[dt.date], set[dt.date]]:
+    """The days off and working days of an override file, through a cache under DONDOC_HOME
+    keyed by the file's path, size and modification time (so that reading the shipped file
+    on every command costs neither yaml's import nor its parse)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return set(), set()
     if not path.is_file():
         return set(), set()
+    key = f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}"
+    cache = _cache_path().with_name("overrides.json")
+    try:
+        entries = orjson.loads(cache.read_bytes())
+    except (OSError, ValueError):
+        entries = {}
+    entry = entries.get(key) if isinstance(entries, dict) else None
+    if entry is None:
+        off, on = _parse_overrides(path)
+        entry = [sorted(d.isoformat() for d in off), sorted(d.isoformat() for d in on)]
+        entries = {k: v for k, v in (entries if isinstance(entries, dict) else {}).items()
+                   if not k.startswith(f"{path.resolve()}|")}
+        entries[key] = entry
+        _write_atomic(cache, orjson.dumps(entries))
+    return ({dt.date.fromisoformat(d) for d in entry[0]},
+            {dt.date.fromisoformat(d) for d in entry[1]})
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)  # atomic: a concurrent reader sees the old or the new file
+    except OSError:
+        pass  # a read-only home only costs the recomputation
+
+
+def _parse_overrides(path: Path) -> tuple[set[dt.date], set[dt.date]]:
+    import yaml
+
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
 
     def dates(key: str) -> set[dt.date]:
@@ -113,9 +150,25 @@ def _compute_year(year: int) -> tuple[list[str], list[str]]:
             sorted(d.isoformat() for d in getattr(cal, "weekend_workdays", ()) or ()))
 
 
-def _cache_path() -> Path:
+@lru_cache(maxsize=1)
+def _holidays_version() -> str:
+    """The installed holidays version, from its dist-info folder's name (importlib.metadata
+    would cost more than the rest of `dondoc overdue --count`)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("holidays")
+    if spec is not None and spec.submodule_search_locations:
+        site = Path(list(spec.submodule_search_locations)[0]).parent
+        found = [p.name[len("holidays-"):-len(".dist-info")]
+                 for p in site.glob("holidays-*.dist-info")]
+        if len(found) == 1:
+            return found[0]
     from importlib.metadata import version
-    return dondoc_home() / "cache" / f"holidays-vn-{version('holidays')}.json"
+    return version("holidays")
+
+
+def _cache_path() -> Path:
+    return dondoc_home() / "cache" / f"holidays-vn-{_holidays_version()}.json"
 
 
 _DISK: dict[str, list[list[str]]] | None = None
@@ -139,13 +192,7 @@ def _package_year(year: int) -> tuple[set[dt.date], set[dt.date]]:
     if entry is None:
         entry = list(_compute_year(year))
         _DISK[str(year)] = entry
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(orjson.dumps(_DISK))
-            os.replace(tmp, path)  # atomic: a concurrent reader sees the old or the new file
-        except OSError:
-            pass  # a read-only home only costs the recomputation
+        _write_atomic(path, orjson.dumps(_DISK))
     return ({dt.date.fromisoformat(d) for d in entry[0]},
             {dt.date.fromisoformat(d) for d in entry[1]})
 

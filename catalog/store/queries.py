@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 
 import orjson
 
-from dondoc.catalog.rules.deadline import rule_dates
+from dondoc.catalog.rules.recurrence import rule_dates
 from dondoc.catalog.rules.policy import DEFAULT_DUE_SOON_WINDOW, resolve
 from dondoc.catalog.rules.status import (DONE, STATUSES, due_soon_limit, is_done, occurrence_status,
                                          task_status, worst)
