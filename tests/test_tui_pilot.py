@@ -251,6 +251,7 @@ async def test_record_extension(seed_url: str) -> None:
         # No longer overdue: due soon instead, and the filter still applies.
         assert app.main.list_for("overdue").visible_count == 0
         await pilot.press("2")
+        await settle(pilot)  # the detail pane loads the newly selected row in a worker
         assert [r.code for r in app.main.list_for("due_soon").visible_rows()] == ["DA01"]
         detail = str(app.main.query_one("#detail-body").render())
         assert "Hạn gia hạn: 11/03/2023" in detail and "Chờ bố trí kinh phí" in detail
