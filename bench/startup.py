@@ -41,9 +41,12 @@ def _checkout(rev: str) -> Path:
     return where
 
 
-def _time(cmd: list[str], env: dict[str, str]) -> float:
+def _time(cmd: list[str], env: dict[str, str], cwd: Path) -> float:
+    # `python -m` puts the working directory first on sys.path: each side runs from its own
+    # tree, or the checkout's tui/ would shadow the anchor's.
     start = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)}: exit {proc.returncode}: {proc.stderr.decode()[-500:]}")
@@ -55,19 +58,23 @@ def measure(anchor: str, runs: int) -> dict[str, Any]:
     env = {**os.environ, "DONDOC_HOME": str(home)}
     env.pop("DONDOC_DATABASE_URL", None)
     new = [sys.executable, "-m", "dondoc.tui.cli"]
-    subprocess.run([*new, "catalog", "load"], env=env, check=True, capture_output=True)
+    subprocess.run([*new, "catalog", "load"], env=env, cwd=OUT, check=True, capture_output=True)
     old_root = _checkout(anchor)
-    old_env = {**env, "PYTHONPATH": str(old_root)}
+    # Each side on a database its own code loaded (from its own seed catalog): the anchor
+    # knows fewer migrations than this checkout and would refuse the newer schema.
+    old_env = {**env, "PYTHONPATH": str(old_root), "DONDOC_HOME": str(OUT / "startup-home-anchor")}
     old = [sys.executable, "-m", "tui.cli"]
+    subprocess.run([*old, "catalog", "load"], env=old_env, cwd=old_root, check=True,
+                   capture_output=True)
     figures: dict[str, Any] = {}
     for label, args in (("overdue --count", ["overdue", "--count", "--as-of", AS_OF]),
                         ("overdue --json", ["overdue", "--json", "--as-of", AS_OF])):
         a: list[float] = []
         b: list[float] = []
-        _time([*new, *args], env), _time([*old, *args], old_env)  # warm the page cache
+        _time([*new, *args], env, OUT), _time([*old, *args], old_env, old_root)  # warm caches
         for _ in range(runs):
-            a.append(_time([*new, *args], env))
-            b.append(_time([*old, *args], old_env))
+            a.append(_time([*new, *args], env, OUT))
+            b.append(_time([*old, *args], old_env, old_root))
         figures[label] = {
             "this_median_s": round(statistics.median(a), 4), "this_min_s": round(min(a), 4),
             "anchor_median_s": round(statistics.median(b), 4), "anchor_min_s": round(min(b), 4),
@@ -84,7 +91,7 @@ def main() -> None:
     head = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                           capture_output=True, text=True).stdout.strip()
     figures = measure(args.anchor, args.runs)
-    result = {"what": "cold start of dondoc overdue on the seed catalog (276 tasks)",
+    result = {"what": "cold start of dondoc overdue on the seed catalog as each revision ships it",
               "this": head, "anchor": args.anchor, "as_of": AS_OF,
               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                           "load_avg_1m": round(os.getloadavg()[0], 2)},
