@@ -13,7 +13,7 @@ that send; `deliveries` only reads the ledger.
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Callable, Optional
 
 import typer
 
@@ -50,17 +50,7 @@ def _print(report: Any, as_json: bool) -> None:
     else:
         print(t("remind.summary", as_of=day, sent=c.get("sent", 0), retry=c.get("retry", 0),
                 failed=c.get("failed", 0), already=c.get("already_sent", 0)))
-    for d in report.deliveries[:200]:
-        status = d["status"]
-        print(f"  {status:<10} {d['unit']:<16} {d['rule']:<16} {line(d.get('subject'), 300)}")
-        if d.get("error"):
-            print(f"             {line(d['error'], 500)}")
-    if len(report.deliveries) > 200:
-        print("  " + t("cli.more_rows", n=len(report.deliveries) - 200))
-    if report.unrouted:
-        units = sorted(report.unrouted)
-        print(nt("remind.unrouted", len(units), units=", ".join(units[:20])
-                + (" …" if len(units) > 20 else "")))
+    _print_rows(report, lambda d: f"{d['rule']:<16}")
 
 
 def _print_letters(report: Any) -> None:
@@ -75,8 +65,13 @@ def _print_letters(report: Any) -> None:
                 failed=c.get("failed", 0), already=c.get("already_sent", 0)))
     if c.get("backlog"):
         print(nt("remind.backlog", c["backlog"]))
+    _print_rows(report, lambda d: f"{d['items']:>4} ")
+
+
+def _print_rows(report: Any, middle: Callable[[dict[str, Any]], str]) -> None:
+    """Each delivery (or letter) on a line, its error below it, then the unrouted units."""
     for d in report.deliveries[:200]:
-        print(f"  {d['status']:<10} {d['unit']:<16} {d['items']:>4}  {line(d.get('subject'), 300)}")
+        print(f"  {d['status']:<10} {d['unit']:<16} {middle(d)} {line(d.get('subject'), 300)}")
         if d.get("error"):
             print(f"             {line(d['error'], 500)}")
     if len(report.deliveries) > 200:
