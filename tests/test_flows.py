@@ -161,9 +161,9 @@ def test_dondoc_up_runs_the_main_job_and_picks_up_where_it_was(home: Path) -> No
 
 
 def test_dondoc_up_stops_cleanly_on_ctrl_c(home: Path) -> None:
-    port = free_port()
+    port, page = free_port(), free_port()
     env = {**os.environ, "DONDOC_HOME": str(home), "DONDOC_PREFECT_PORT": str(port),
-           "DONDOC_NO_UI": "1"}
+           "DONDOC_NO_UI": "1", "DONDOC_SERVE_PORT": str(page)}
     for key in ("PREFECT_API_URL", "DONDOC_DATABASE_URL", "DONDOC_APPRISE_CONFIG"):
         env.pop(key, None)
     proc = subprocess.Popen([sys.executable, "-m", "dondoc.tui.cli", "up"], env=env, cwd=ROOT,
@@ -178,11 +178,26 @@ def test_dondoc_up_stops_cleanly_on_ctrl_c(home: Path) -> None:
             break
     assert any("Ctrl-C" in ln for ln in lines), "".join(lines)
     assert _answers(port)
+    # The units' answer page runs beside the server, and says where.
+    assert any(f"http://127.0.0.1:{page}" in ln for ln in lines), "".join(lines)
+    assert _page_answers(page, wait_s=20)  # uvicorn starts a moment after the line
     proc.send_signal(signal.SIGINT)
     out, _ = proc.communicate(timeout=60)
     assert proc.returncode == 0, "".join(lines) + out
     assert "Đang dừng" in out
-    assert not _answers(port)
+    assert not _answers(port) and not _page_answers(page)
+
+
+def _page_answers(port: int, wait_s: float = 0.0) -> bool:
+    """Whether `dondoc serve` answers its health check, waiting up to wait_s for it."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.3)
 
 
 def _answers(port: int) -> bool:
