@@ -260,16 +260,8 @@ def send_letters(engine: Engine, decision: Decision, todo: list[Letter], report:
     for letter in todo:
         keep = []
         for item in letter.items:
-            key = f"{item.base}:{letter.channel}"
-            if key in sent:
-                counts["already_sent"] += 1
-                continue
-            state = open_.get(key)
-            if state is not None and not state.claimable(now, settings):
-                counts[{"pending": "in_flight", "retry": "waiting", "failed": "given_up",
-                        "superseded": "superseded_before"}.get(state.status, state.status)] += 1
-                continue
-            keep.append(item)
+            if ledger.admit(f"{item.base}:{letter.channel}", sent, open_, now, settings, counts):
+                keep.append(item)
         if keep:
             letter.items = keep
             ready.append(letter)

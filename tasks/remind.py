@@ -281,15 +281,8 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
     for job in jobs:
         key = job.want.key
         wanted.add(key)
-        if key in sent:
-            counts["already_sent"] += 1
-            continue
-        state = open_.get(key)
-        if state is not None and not state.claimable(now, settings):
-            counts[{"pending": "in_flight", "retry": "waiting", "failed": "given_up",
-                    "superseded": "superseded_before"}.get(state.status, state.status)] += 1
-            continue
-        todo.append(job)
+        if ledger.admit(key, sent, open_, now, settings, counts):
+            todo.append(job)
     stale_retries = [k for k, s in open_.items()
                      if s.status == ledger.RETRY and k not in wanted and scope(k)]
     if report.dry_run:

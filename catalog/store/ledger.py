@@ -185,6 +185,25 @@ def open_states(conn: Connection) -> dict[str, State]:
     return out
 
 
+
+# Why a delivery a sweep wanted was left out, as the report counts it.
+_HELD = {"pending": "in_flight", "retry": "waiting", "failed": "given_up",
+         "superseded": "superseded_before"}
+
+
+def admit(key: str, sent: set[str], open_: dict[str, State], now: dt.datetime,
+          settings: Settings, counts: Any) -> bool:
+    """Whether a sweep may claim key now; if not, count why (already sent, or held)."""
+    if key in sent:
+        counts["already_sent"] += 1
+        return False
+    state = open_.get(key)
+    if state is not None and not state.claimable(now, settings):
+        counts[_HELD.get(state.status, state.status)] += 1
+        return False
+    return True
+
+
 # ------------------------------------------------------------------------ claiming
 
 
