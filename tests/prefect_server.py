@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -20,7 +22,30 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(home: Path) -> Iterator[str]:
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def postgres_database(prefix: str = "prefect") -> Iterator[str]:
+    """A fresh PostgreSQL database on the local server (trust auth), dropped afterwards.
+
+    Yields its asyncpg URL, the form PREFECT_API_DATABASE_CONNECTION_URL takes."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def start_server(home: Path, database_url: str | None = None,
+                 extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start `prefect server start` and yield its API URL; on SQLite in home unless
+    database_url (postgresql+asyncpg://...) is given."""
     port = free_port()
     api = f"http://127.0.0.1:{port}/api"
     env = {**os.environ, "PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -28,6 +53,9 @@ def start_server(home: Path) -> Iterator[str]:
            # Fill runs within seconds rather than the default minute.
            "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2",
            "PREFECT_LOGGING_LEVEL": "WARNING"}
+    if database_url:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
+    env.update(extra_env or {})
     env.pop("PREFECT_API_URL", None)
     log = open(home / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([str(Path(sys.executable).with_name("prefect")), "server", "start",
