@@ -42,6 +42,27 @@ def stream_json_array(items: Iterable[Any], batch: int = 2048) -> int:
     return count
 
 
+def stream_json_documents(documents: Iterable[bytes], batch: int = 2048) -> int:
+    """Write a JSON array of documents already encoded, laid out byte for byte as
+    stream_json_array lays out the same values; return how many were written."""
+    out = sys.stdout.buffer
+    count = 0
+    chunk: list[bytes] = []
+    append = chunk.append
+    for doc in documents:
+        append(doc)
+        if len(chunk) >= batch:
+            out.write((b",\n" if count else b"[\n") + b",".join(chunk))
+            count += len(chunk)
+            chunk.clear()
+    if chunk:
+        out.write((b",\n" if count else b"[\n") + b",".join(chunk))
+        count += len(chunk)
+    out.write(b"\n]\n" if count else b"[]\n")
+    out.flush()
+    return count
+
+
 def changes_line(summary: dict[str, dict[str, int]]) -> str:
     """A load summary ({"tasks": {"created": 8}}) in words: "nhiệm vụ: tạo 8; …"."""
     def word(key: str, fallback: str) -> str:

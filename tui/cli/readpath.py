@@ -97,12 +97,14 @@ def run_plans(as_json: bool = False) -> None:
 
 def run_tasks(plan: str | None = None, unit: str | None = None, as_of: str | None = None,
               as_json: bool = False, unassigned: bool = False) -> None:
-    from dondoc.tui.cli.output import print_task_table, stream_json_array
+    from dondoc.tui.cli.output import print_task_table, stream_json_documents
 
     rdr = reader()
     f = task_filter(rdr, as_of, plan, unit, unassigned)
-    items = rdr.items(f)
-    stream_json_array(items) if as_json else print_task_table(items)
+    if as_json:
+        stream_json_documents(rdr.json_items(f))
+        return
+    print_task_table(rdr.items(f))
 
 
 def run_overdue(as_of: str | None = None, plan: str | None = None, unit: str | None = None,
@@ -117,8 +119,10 @@ def run_overdue(as_of: str | None = None, plan: str | None = None, unit: str | N
         else:
             print(n)
         return
-    from dondoc.tui.cli.output import print_task_table, stream_json_array
+    from dondoc.tui.cli.output import print_task_table, stream_json_documents
 
     # Items come oldest effective due first, which for overdue tasks is worst first.
-    items = rdr.items(f, statuses=("overdue",))
-    stream_json_array(items) if as_json else print_task_table(items)
+    if as_json:
+        stream_json_documents(rdr.json_items(f, statuses=("overdue",)))
+        return
+    print_task_table(rdr.items(f, statuses=("overdue",)))
