@@ -27,7 +27,11 @@ def parse_date(value: str | None) -> dt.date:
 
     if value is None:
         return today()
-    day, note = parse_user_date(value, today())
+    try:
+        # Only a day without its year (3/4) needs today's, and today costs a time zone.
+        day, note = parse_user_date(value)
+    except DondocError:
+        day, note = parse_user_date(value, today())
     if note:
         # As click.echo(note, err=True) writes it.
         sys.stderr.write(f"{note}\n")
