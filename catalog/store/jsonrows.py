@@ -54,8 +54,8 @@ def overdue_condition(as_of: dt.date) -> str:
 def items_sql(where: str, as_of: dt.date, default_soon: dt.date,
               plan_soon: dict[str, dt.date], overdue_only: bool) -> tuple[str, list[Any]]:
     """(SQL, the parameters it takes before where's own) selecting KEY_COLUMNS and each
-    fixed-deadline task's document as a blob (UTF-8 bytes, nothing to decode), in the order
-    Reader.records gives them.
+    fixed-deadline task's document in three blobs (UTF-8 bytes, nothing to decode) that
+    document() joins, in the order Reader.records gives them.
 
     plan_soon: the due-soon limit of each plan whose reminder policy sets its own window.
     """
@@ -80,40 +80,54 @@ def items_sql(where: str, as_of: dt.date, default_soon: dt.date,
                 f" and t.effective_due < {day} then cast(julianday({day})"
                 " - julianday(substr(t.effective_due, 1, 10)) as integer) else 0 end")
         unit_status = _status("a.status", "a.completed_on", day, soon)
+    # One pass over the task's live assignments (a join grouped by task, in the order the
+    # rows are printed, so no correlated subquery per task and no sort): the leads' names
+    # and every share, leads first, each role in the order assigned (ix_assignment_task_id
+    # gives them in id order).
+    share = ("json_object('unit', a.unit_code, 'unit_name', coalesce(au.name, a.unit_code),"
+             f" 'role', a.role, 'status', {unit_status}, 'progress', coalesce(a.progress, 0),"
+             " 'completed_on', substr(a.completed_on, 1, 10), 'effective_due', t.effective_due)")
     # TaskRecord.leads: the lead units assigned, in order; else the task's one lead, if any.
-    leads = ("(select case when count(*) then json_group_array(n)"
-             " when u.name is not null then json_array(u.name) else json_array() end"
-             " from (select coalesce(au.name, a.unit_code) as n from assignment a"
-             " left join unit au on au.code = a.unit_code"
-             " where a.task_id = t.id and a.role = 'lead' and not a.withdrawn order by a.id))")
-    # A JSON null (no coordinators) is no list: json_each would give the null itself.
-    coordinators = ("(select json_group_array(n) from (select coalesce(cu.name, j.value) as n"
+    leads = ("case when count(a.id) filter (where a.role = 'lead')"
+             " then json_group_array(coalesce(au.name, a.unit_code)) filter (where a.role = 'lead')"
+             " when u.name is not null then json_array(u.name) else json_array() end")
+    # A JSON null (no coordinators) is no list: json_each would give the null itself. The
+    # left join keeps json_each outside, so the names come in the list's order.
+    coordinators = ("(select json_group_array(coalesce(cu.name, j.value))"
                     " from json_each(case json_type(t.coordinators) when 'array'"
                     " then t.coordinators else '[]' end) j"
-                    " left join unit cu on cu.code = j.value order by j.key))")
-    # AssignmentState.as_json, leads first, each role in the order it was assigned.
-    assignments = (
-        "(select json_group_array(json(x)) from (select json_object("
-        "'unit', a.unit_code, 'unit_name', coalesce(au.name, a.unit_code), 'role', a.role,"
-        f" 'status', {unit_status}, 'progress', coalesce(a.progress, 0),"
-        " 'completed_on', substr(a.completed_on, 1, 10), 'effective_due', t.effective_due) as x"
-        " from assignment a left join unit au on au.code = a.unit_code"
-        " where a.task_id = t.id and not a.withdrawn order by a.role <> 'lead', a.id))")
+                    " left join unit cu on cu.code = j.value)")
+    # Everything but the assignments, which close the document: Python joins the two lists.
     document = (
         "json_object('plan', t.plan_code, 'task', t.code, 'section', t.section,"
         " 'title', t.title, 'kind', t.deadline_kind, 'lead', u.name,"
         f" 'leads', {leads}, 'coordinators', {coordinators},"
         " 'deadline_text', t.deadline_text, 'due', coalesce(t.extended_due, t.deadline_due),"
-        f" 'effective_due', t.effective_due, 'status', {status}, 'days_overdue', {days},"
-        f" 'assignments', {assignments})")
-    sql = (f"{prefix}select {KEY_COLUMNS}, cast({document} as blob)"
+        f" 'effective_due', t.effective_due, 'status', {status}, 'days_overdue', {days})")
+    sql = (f"{prefix}select {KEY_COLUMNS}, cast({document} as blob),"
+           f" cast(json_group_array({share}) filter (where a.role = 'lead') as blob),"
+           f" cast(json_group_array({share}) filter (where a.role <> 'lead') as blob)"
            " from task t left join unit u on u.code = t.lead_code"
+           " left join assignment a on a.task_id = t.id and not a.withdrawn"
+           " left join unit au on au.code = a.unit_code"
            f" where {where} and t.deadline_kind <> 'recurring'")
     if overdue_only:
-        sql += f" and {overdue_condition(as_of)} order by t.effective_due, t.plan_code, t.id"
+        order = "t.effective_due, t.plan_code, t.id"
+        sql += f" and {overdue_condition(as_of)}"
     else:
-        sql += " order by t.effective_due is null, t.effective_due, t.plan_code, t.id"
-    return sql, params
+        order = "t.effective_due is null, t.effective_due, t.plan_code, t.id"
+    return f"{sql} group by {order} order by {order}", params
+
+
+def document(head: bytes, leads: bytes, others: bytes) -> bytes:
+    """A row of items_sql as the task's whole document: its assignments close it."""
+    if others == b"[]":
+        shares = leads
+    elif leads == b"[]":
+        shares = others
+    else:
+        shares = leads[:-1] + b"," + others[1:]
+    return head[:-1] + b',"assignments":' + shares + b"}"
 
 
 def special_ids_sql() -> str:
@@ -121,3 +135,4 @@ def special_ids_sql() -> str:
     status need the working-day calendar, so Python answers for them."""
     return ("select distinct task_id from assignment"
             " where due_override is not null and not withdrawn")
+

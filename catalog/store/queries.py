@@ -104,10 +104,13 @@ class Reader:
 
     def _soon_limits(self, conn: Connection, f: Filter) -> _SoonLimits:
         """Each task's due-soon limit on f.as_of, by its reminder policy (task over plan)."""
+        # SQLite keeps "no policy" as the JSON text null in most rows: leave those to SQLite
+        # rather than parse a million of them here.
+        none = " and policy <> 'null'" if self.engine.dialect.name == "sqlite" else ""
         plans = {code: p for code, raw in conn.exec_driver_sql(
-            "select code, policy from plan where policy is not null")
+            f"select code, policy from plan where policy is not null{none}")
             if isinstance(p := _json(raw), dict)}
-        sql, args = "select id, plan_code, policy from task where policy is not null", ()
+        sql, args = f"select id, plan_code, policy from task where policy is not null{none}", ()
         if f.plan:
             sql, args = sql + f" and plan_code = {self.mark}", (f.plan,)
         tasks = {tid: (plan, p) for tid, plan, raw in conn.exec_driver_sql(sql, args)
@@ -278,7 +281,6 @@ class Reader:
             return
         from dondoc.catalog.store import jsonrows
 
-        where, params = self._where(f)
         as_of = f.as_of
         with self.engine.connect() as conn:
             names = self.unit_names(conn)
@@ -291,21 +293,16 @@ class Reader:
             special |= soon.task_ids()
             special_items = self._special_items(conn, f, special, names, soon, rec_by_id,
                                                 statuses)
-            sql, pre = jsonrows.items_sql(where, as_of, soon.default, soon.plan_limits(),
-                                          statuses == ("overdue",))
-            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            batches = self._document_batches(conn, f, statuses, soon)
             try:
-                cursor.execute(sql, (*pre, *params))
                 pending = iter(pending_items)
                 nxt = next(pending, None)
-                while True:
-                    batch = cursor.fetchmany(4096)
-                    if not batch:
-                        break
+                document = jsonrows.document
+                for batch in batches:
                     if nxt is None and not special:
-                        yield from (row[4] for row in batch)
+                        yield from (document(row[4], row[5], row[6]) for row in batch)
                         continue
-                    for tid, eff, plan, code, item in batch:
+                    for tid, eff, plan, code, head, leads, others in batch:
                         if nxt is not None:
                             # As _merge: the recurring duties fall in by _sort_key.
                             key = (eff is None, eff or "", plan, code)
@@ -314,14 +311,35 @@ class Reader:
                                 nxt = next(pending, None)
                         if tid in special:
                             item = special_items.get(tid)
-                            if item is None:
-                                continue
-                        yield item
+                            if item is not None:
+                                yield item
+                            continue
+                        yield document(head, leads, others)
                 while nxt is not None:
                     yield nxt[1]
                     nxt = next(pending, None)
             finally:
-                cursor.close()
+                batches.close()
+
+    def _document_batches(self, conn: Connection, f: Filter, statuses: tuple[str, ...] | None,
+                          soon: _SoonLimits) -> Iterator[list[tuple[Any, ...]]]:
+        """The rows of jsonrows.items_sql for f, a batch at a time, in order."""
+        from dondoc.catalog.store import jsonrows
+
+        where, params = self._where(f)
+        overdue_only = statuses == ("overdue",)
+        sql, pre = jsonrows.items_sql(where, f.as_of, soon.default, soon.plan_limits(),
+                                      overdue_only)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, (*pre, *params))
+            while True:
+                batch = cursor.fetchmany(4096)
+                if not batch:
+                    return
+                yield batch
+        finally:
+            cursor.close()
 
     def _special_items(self, conn: Connection, f: Filter, ids: set[int], names: dict[str, str],
                        soon: _SoonLimits, rec_by_id: dict[int, tuple[Any, ...]],
