@@ -284,6 +284,23 @@ BARE_SQL = (
     " order by t.effective_due, t.plan_code, t.id"
 )
 
+# The same with each task's live assignments and their units' names (the rest of what the
+# JSON prints, but the coordinators' names): one row per assignment, task by task.
+BARE_SHARES_SQL = (
+    "select t.plan_code as plan, t.code as task, t.section, t.title, t.deadline_kind as kind,"
+    " u.name as lead, t.coordinators, t.deadline_text,"
+    " coalesce(t.extended_due, t.deadline_due) as due, t.effective_due, t.state, t.completed_on,"
+    " a.unit_code as unit, au.name as unit_name, a.role, a.status as unit_state, a.progress,"
+    " a.completed_on as unit_completed_on, a.due_override"
+    " from task t left join unit u on u.code = t.lead_code"
+    " left join assignment a on a.task_id = t.id and not a.withdrawn"
+    " left join unit au on au.code = a.unit_code"
+    " where t.state <> 'withdrawn' and t.deadline_kind not in ('recurring', 'ongoing')"
+    " and t.effective_due < '{as_of}'"
+    " and not (t.state = 'done' and (t.completed_on is null or t.completed_on <= '{as_of}'))"
+    " order by t.effective_due, t.plan_code, t.id"
+)
+
 
 def documents_sql() -> str:
     """The query `dondoc overdue --json` itself runs for the fixed-deadline tasks (each
@@ -301,8 +318,9 @@ def measure_bare_sqlite(home: Path, repeat: int = REPEAT) -> dict[str, Any]:
     """The anchor of `overdue --json`: the sqlite3 shell reading the same rows.
 
     rows: BARE_SQL with -json (the task columns dondoc prints, not the assignments, which
-    live in another table); documents: dondoc's own document query with -list, i.e. the
-    same bytes SQLite hands dondoc, without Python. Both to /dev/null."""
+    live in another table); rows_with_shares: BARE_SHARES_SQL with -json (the task columns
+    and each assignment's, one row per assignment); documents: dondoc's own document query
+    with -list, i.e. the bytes SQLite hands dondoc, without Python. All to /dev/null."""
     exe = shutil.which("sqlite3")
     if not exe:
         return {"skipped": f"the sqlite3 shell is not installed; install it with: {SQLITE_INSTALL}"}
@@ -312,7 +330,9 @@ def measure_bare_sqlite(home: Path, repeat: int = REPEAT) -> dict[str, Any]:
     docs_sql = documents_sql()
     out: dict[str, Any] = {"sqlite3": subprocess.run([exe, "--version"], capture_output=True,
                                                      text=True).stdout.strip()}
-    for name, mode, sql in (("rows", "-json", rows_sql), ("documents", "-list", docs_sql)):
+    shares_sql = BARE_SHARES_SQL.format(as_of=AS_OF.isoformat())
+    for name, mode, sql in (("rows", "-json", rows_sql), ("rows_with_shares", "-json", shares_sql),
+                            ("documents", "-list", docs_sql)):
         cmd = [exe, "-readonly", mode, db, sql]
         with tempfile.TemporaryFile() as fh:
             r = run(cmd, env, stdout=fh)
