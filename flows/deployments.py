@@ -347,16 +347,24 @@ async def _sync_province(run: _Run, group: list[WantedDeployment],
         if run.failed:
             return
         async with get_client() as client:
+            try:
+                known = await _with_retries(lambda: _read_existing(client, group), group[0].plan,
+                                            run.retry, run.retried)
+            except Exception as exc:  # noqa: BLE001 - SyncError, or not retryable
+                run.failed.append(_named(exc, group[0].plan))
+                return
             for dep in group:
                 if run.failed:
                     return
+                # The group's read serves the first attempt; a retry reads the plan afresh.
+                read = iter([known.get(dep.plan)])
+
+                def attempt(dep: WantedDeployment = dep, read: Any = read) -> Awaitable[Any]:
+                    return _sync_plan(client, run, dep, next(read, _UNREAD))
+
                 try:
-                    part = await _with_retries(lambda: _sync_plan(client, run, dep), dep.plan,
-                                               run.retry, run.retried)
-                except SyncError as exc:
-                    run.failed.append(exc)
-                    return
-                except Exception as exc:  # noqa: BLE001 - not retryable: name the plan
+                    part = await _with_retries(attempt, dep.plan, run.retry, run.retried)
+                except Exception as exc:  # noqa: BLE001 - SyncError, or not retryable
                     run.failed.append(_named(exc, dep.plan))
                     return
                 # Counted once the plan is through, so that a retried plan counts once.
@@ -370,9 +378,29 @@ async def _sync_province(run: _Run, group: list[WantedDeployment],
                     run.progress(len(dep.schedules))
 
 
+async def _read_existing(client: Any, group: list[WantedDeployment]) -> dict[str, Any]:
+    """The group's deployments that the server already has, in one read per 200 plans
+    (Prefect's page size) rather than one per plan: on a first sync, none."""
+    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterName,
+                                                FlowFilter, FlowFilterName)
+
+    found: dict[str, Any] = {}
+    names = [dep.plan for dep in group]
+    for i in range(0, len(names), 200):
+        chunk = names[i:i + 200]
+        for d in await client.read_deployments(
+                flow_filter=FlowFilter(name=FlowFilterName(any_=[FLOW_NAME])),
+                deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=chunk)),
+                limit=len(chunk)):
+            found[d.name] = d
+    return found
+
+
 def _named(exc: BaseException, plan: str) -> BaseException:
     import httpx
 
+    if isinstance(exc, SyncError):
+        return exc
     if isinstance(exc, httpx.HTTPStatusError):
         return SyncError(plan, exc.response.status_code, 1)
     return exc
@@ -383,18 +411,25 @@ class _PlanResult(SyncSummary):
     deployment_id: str = ""
 
 
-async def _sync_plan(client: Any, run: _Run, dep: WantedDeployment) -> _PlanResult:
+_UNREAD = object()
+
+
+async def _sync_plan(client: Any, run: _Run, dep: WantedDeployment,
+                     current: Any = _UNREAD) -> _PlanResult:
     """One plan: created whole if the server lacks it, else only its differences written.
-    Returns its counts; nothing is counted or remembered here, so a retry starts clean."""
+    current is the server's deployment (None: it has none) if just read, else it is read
+    here. Returns its counts; nothing is counted or remembered here, so a retry starts
+    clean."""
     from prefect.client.schemas.actions import DeploymentUpdate
     from prefect.client.schemas.schedules import RRuleSchedule
     from prefect.exceptions import ObjectNotFound
 
     out = _PlanResult()
-    try:
-        current = await client.read_deployment_by_name(f"{FLOW_NAME}/{dep.plan}")
-    except ObjectNotFound:
-        current = None
+    if current is _UNREAD:
+        try:
+            current = await client.read_deployment_by_name(f"{FLOW_NAME}/{dep.plan}")
+        except ObjectNotFound:
+            current = None
     if current is None:
         schedules = [_schedule_create(w) for w in dep.schedules.values() if w.active and w.rrule]
         new_id = await client.create_deployment(

@@ -80,11 +80,11 @@ def pg_prefect(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 # ---------------------------------------------------------------- the proxy
 class Proxy:
-    """Forwards every request to the real Prefect API, except that fail(method, path) may
-    answer for it instead (status, headers): how a busy server or a gateway answers."""
+    """Forwards every request to the real Prefect API, except that fail(method, path, body)
+    may answer for it instead (status, headers): how a busy server or a gateway answers."""
 
     def __init__(self, upstream: str,
-                 fail: Callable[[str, str], tuple[int, dict[str, str]] | None]) -> None:
+                 fail: Callable[[str, str, bytes], tuple[int, dict[str, str]] | None]) -> None:
         self.upstream, self.fail = upstream.rstrip("/"), fail
         self.injected: Counter[int] = Counter()
         self.forwarded = 0
@@ -106,7 +106,7 @@ class Proxy:
                     proxy.max_in_flight = max(proxy.max_in_flight, proxy.in_flight)
                 try:
                     path = self.path.split("?", 1)[0].removeprefix("/api")
-                    answer = proxy.fail(self.command, path)
+                    answer = proxy.fail(self.command, path, body)
                     if answer is not None:
                         status, headers = answer
                         with proxy.lock:
@@ -154,11 +154,10 @@ class Proxy:
         self.http.close()
 
 
-def creates_of(codes: list[str]) -> Callable[[str, str], bool]:
-    """Whether a request reads or creates one of these plans' deployments."""
-    def match(method: str, path: str) -> bool:
-        return (method == "POST" and path.rstrip("/") == "/deployments") or any(
-            path.endswith(f"/follow-up/{c}") for c in codes)
+def about(codes: list[str]) -> Callable[[str, str, bytes], bool]:
+    """Whether a request reads or writes one of these plans' deployments."""
+    def match(method: str, path: str, body: bytes) -> bool:
+        return any(c.encode() in body or path.endswith(f"/follow-up/{c}") for c in codes)
     return match
 
 
@@ -172,7 +171,7 @@ def test_parallel_sync_writes_what_a_sequential_one_writes_and_then_nothing(
     seq = dondoc("sync", "--json", "--concurrency", "1", home=home,
                  env={"PREFECT_API_URL": prefect_api})
     assert seq.code == 0, seq.err
-    with Proxy(pg_prefect, lambda m, p: None) as proxy:
+    with Proxy(pg_prefect, lambda m, p, b: None) as proxy:
         par = dondoc("sync", "--json", "--concurrency", "4", home=home,
                      env={"PREFECT_API_URL": proxy.url()})
         assert par.code == 0, par.err
@@ -204,10 +203,10 @@ def test_sync_retries_429_503_and_500_and_completes(home: Path, tmp_path: Path,
     refusals = [(429, {"Retry-After": "1"}), (429, {"Retry-After": "1"}),
                 (503, {"Retry-After": "0"}), (500, {})]
     lock = threading.Lock()
-    about_plans = creates_of(codes)
+    about_plans = about(codes)
 
-    def fail(method: str, path: str) -> tuple[int, dict[str, str]] | None:
-        if not about_plans(method, path):
+    def fail(method: str, path: str, body: bytes) -> tuple[int, dict[str, str]] | None:
+        if not about_plans(method, path, body):
             return None
         with lock:
             return refusals.pop(0) if refusals else None
@@ -230,8 +229,10 @@ def test_a_plan_refused_after_the_retries_is_named_and_the_url_secret_is_not(
     assert dondoc("catalog", "load", str(folder), home=home).code == 0
     doomed = codes[1]
 
-    def fail(method: str, path: str) -> tuple[int, dict[str, str]] | None:
-        return (503, {"Retry-After": "0"}) if path.endswith(f"/follow-up/{doomed}") else None
+    doomed_only = about([doomed])
+
+    def fail(method: str, path: str, body: bytes) -> tuple[int, dict[str, str]] | None:
+        return (503, {"Retry-After": "0"}) if doomed_only(method, path, body) else None
 
     with Proxy(prefect_api, fail) as proxy:
         result = dondoc("sync", "--json", "--concurrency", "1", home=home,

@@ -34,12 +34,15 @@ def timing_rows(conn: Connection, plan: str) -> list[tuple[Any, ...]]:
 def all_timing_rows(conn: Connection, plan: str | None = None
                     ) -> dict[str, list[tuple[Any, ...]]]:
     """timing_rows of every plan (or of one) in one query, by plan code: at 100k tasks one
-    statement instead of one per plan."""
+    statement instead of one per plan. The policy comes as JSON text, not decoded: most
+    tasks share one, which the caller decodes once (on PostgreSQL the driver would decode
+    a JSON value per row, a third of the whole read)."""
     where, args = (f" where plan_code = {mark(conn)}", (plan,)) if plan else ("", ())
     out: dict[str, list[tuple[Any, ...]]] = {}
     for r in conn.exec_driver_sql(
             "select plan_code, code, state, lead_code, deadline_text, deadline_kind,"
-            " effective_due, rrule, rrule_start, rrule_until, policy from task" + where
+            " effective_due, rrule, rrule_start, rrule_until, cast(policy as text) from task"
+            + where
             + " order by plan_code, code", args):
         out.setdefault(r[0], []).append(tuple(r[1:]))
     return out
