@@ -254,6 +254,33 @@ def markdown(doc: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def resync_only(args: argparse.Namespace) -> None:
+    """Unchanged resyncs, repeated, stored beside the size's full run."""
+    api, db, home = args.resync_only
+    env = {**os.environ, "DONDOC_HOME": home, "DONDOC_DATABASE_URL": db,
+           "PREFECT_API_URL": api, "PREFECT_LOGGING_LEVEL": "WARNING"}
+    runs = []
+    for _ in range(args.runs):
+        before = loadavg()
+        r = dondoc(env, "sync", "--json", "--as-of", AS_OF)
+        runs.append({"s": r["s"], "cpu_s": r["cpu_s"], "loadavg_before": before,
+                     "writes": json.loads(r["stdout"])["writes"],
+                     "unchanged": json.loads(r["stdout"])["unchanged"]})
+    doc = json.loads(RESULTS.read_text(encoding="utf-8"))
+    entry = doc["sizes"][str(args.tasks)]
+    entry["resync_repeat"] = {
+        "command": "python -m bench.national_sync " + " ".join(sys.argv[1:]),
+        "when": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "commit": subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                                 text=True, cwd=ROOT).stdout.strip(),
+        "runs": runs, "best_s": min(r["s"] for r in runs),
+        "note": "against a PostgreSQL-backed Prefect server and dondoc database that a first "
+                "sync of the same catalog had filled (not the full run's server, stopped "
+                "by then)"}
+    RESULTS.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(json.dumps(entry["resync_repeat"], indent=2))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tasks", type=int, default=100_000)
@@ -261,7 +288,14 @@ def main() -> None:
                         help="provinces at once (default: DONDOC_SYNC_CONCURRENCY's default)")
     parser.add_argument("--no-sequential", action="store_true",
                         help="skip the one-client anchor given for context")
+    parser.add_argument("--resync-only", nargs=3, metavar=("API", "DATABASE_URL", "HOME"),
+                        help="only time unchanged resyncs against a server and a dondoc "
+                             "database that a first sync of --tasks filled already")
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    if args.resync_only:
+        resync_only(args)
+        return
     from dondoc.catalog.settings import settings
     concurrency = args.concurrency or settings().sync_concurrency
     os.environ.pop("PREFECT_API_URL", None)

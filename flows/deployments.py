@@ -96,7 +96,9 @@ def wanted_state(engine: Engine, today: dt.date, calendar: WorkCalendar | None =
     """
     calendar = calendar or default_calendar()
     window = window_for(today)
-    rules: dict[tuple[TaskTiming, Policy], str | None] = {}
+    # Keyed by the stored values themselves: building a TaskTiming per task (a frozen
+    # dataclass) would cost more than the look-up saves.
+    rules: dict[tuple[Any, ...], str | None] = {}
     policies: dict[tuple[Any, Any], Policy] = {}
     with engine.connect() as conn:
         plans = plan_rows(conn, plan)
@@ -106,18 +108,19 @@ def wanted_state(engine: Engine, today: dt.date, calendar: WorkCalendar | None =
         dep = WantedDeployment(
             plan=code, description=title, province=province,
             tags=sorted({"dondoc", f"plan:{code}", f"issuer:{issuer or 'none'}"}))
+        plan_key = _policy_key(plan_policy)
         for (task, state, lead, text, kind, eff, rrule, rstart, runtil,
              task_policy) in by_plan.get(code, ()):
-            timing = TaskTiming(kind, _d(eff), rrule, _d(rstart), _d(runtil))
-            pkey = (_policy_key(plan_policy), _policy_key(task_policy))
-            policy = policies.get(pkey)
-            if policy is None:
-                policy = policies[pkey] = effective_policy(_policy(plan_policy),
-                                                           _policy(task_policy))
-            key = (timing, policy)
+            key = (kind, eff, rrule, rstart, runtil, plan_key, _policy_key(task_policy))
             if key in rules:
                 rule = rules[key]
             else:
+                pkey = key[-2:]
+                policy = policies.get(pkey)
+                if policy is None:
+                    policy = policies[pkey] = effective_policy(_policy(plan_policy),
+                                                               _policy(task_policy))
+                timing = TaskTiming(kind, _d(eff), rrule, _d(rstart), _d(runtil))
                 rule = rules[key] = rdate_rule(
                     reminder_dates(timing, policy, calendar, window), today)
             dep.schedules[task] = WantedSchedule(
