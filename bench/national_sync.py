@@ -250,6 +250,16 @@ def markdown(doc: dict[str, Any]) -> str:
             f" {r['raw_parallel']['s']} | {r['ratio_to_raw']} | {seq} |"
             f" {r['resync']['s']} ({r['resync']['cpu_s']}) |"
             f" {r['resync']['summary']['writes']} | {r['runs_after_s']} |")
+    for r in sorted(doc["sizes"].values(), key=lambda r: (r["tasks"], r["concurrency"])):
+        rep = r.get("resync_repeat")
+        if rep:
+            out.append("")
+            out.append(f"Unchanged resync at {r['tasks']:,} tasks repeated ({rep['when'][:16]} UTC, "
+                       f"commit {rep['commit']}): " + ", ".join(
+                           f"{x['s']} s ({x['cpu_s']} s CPU, {x['writes']} writes, load "
+                           f"{x['loadavg_before'][0]})" for x in rep["runs"]) + ".")
+        if r.get("note"):
+            out += ["", f"{r['tasks']:,} tasks: {r['note']}"]
     out += ["", "Commands and load averages per size are in national-sync.json."]
     return "\n".join(out) + "\n"
 
@@ -278,6 +288,7 @@ def resync_only(args: argparse.Namespace) -> None:
                 "sync of the same catalog had filled (not the full run's server, stopped "
                 "by then)"}
     RESULTS.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    RESULTS.with_suffix(".md").write_text(markdown(doc), encoding="utf-8")
     print(json.dumps(entry["resync_repeat"], indent=2))
 
 
