@@ -59,6 +59,7 @@ class Settings:
     serve_url: str                  # DONDOC_SERVE_URL: the public address written in links
     link_days: int                  # DONDOC_LINK_DAYS: how long a unit's link lasts
     serve_rate: int                 # DONDOC_SERVE_RATE: requests per minute one link may make
+    sync_concurrency: int = 4       # DONDOC_SYNC_CONCURRENCY: provinces `dondoc sync` writes at once
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -97,6 +98,7 @@ class Settings:
                        or f"http://{serve_host}:{serve_port}").rstrip("/"),
             link_days=max(1, int(_float(env, "DONDOC_LINK_DAYS", 30))),
             serve_rate=max(1, int(_float(env, "DONDOC_SERVE_RATE", 120))),
+            sync_concurrency=max(1, int(_float(env, "DONDOC_SYNC_CONCURRENCY", 4))),
         )
 
 
