@@ -7,6 +7,7 @@ cost is in handling each row once (no ORM, no Row objects on the hot path).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy.engine import Connection, Engine
@@ -25,6 +26,71 @@ _SCAN = (
     " and not (t.state = 'done' and (t.completed_on is null or t.completed_on <= {m}))"
     " and (t.deadline_kind = 'recurring' or t.effective_due <= {m})"
 )
+
+
+# The partition of units that have no province (ministries, national bodies): a sweep of
+# "every province" is the sweeps of each province plus this one.
+NO_PROVINCE = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Which tasks a partial sweep reads: those that may have a recipient it keeps.
+
+    The units of `province` (NO_PROVINCE: units without one), plus `extra` units (units
+    merged into a kept unit, leads supervised by one), plus every task of `plans` (their
+    coordinator is kept). A superset is harmless: the sweep keeps only its recipients."""
+
+    province: str | None
+    extra: tuple[str, ...]
+    plans: tuple[str, ...]
+
+
+def unit_provinces(conn: Connection) -> dict[str, str]:
+    """Each unit's province (NO_PROVINCE when it has none)."""
+    return {code: prov or NO_PROVINCE
+            for code, prov in conn.exec_driver_sql("select code, province from unit")}
+
+
+def province_weights(conn: Connection) -> list[tuple[str, int]]:
+    """Every province with units, and its live assignments: the heaviest first, so that a
+    parent sweep starts the longest children first."""
+    rows = conn.exec_driver_sql(
+        "select coalesce(u.province, '-'), count(a.id) from unit u"
+        " left join assignment a on a.unit_code = u.code and not a.withdrawn"
+        " group by coalesce(u.province, '-')").all()
+    return sorted(((p, int(n)) for p, n in rows), key=lambda r: (-r[1], r[0]))
+
+
+def _reach_clause(conn: Connection, reach: Reach) -> tuple[str, list[Any]]:
+    """`(...)` true for the tasks (alias t) that reach may concern, and its arguments."""
+    m = mark(conn)
+    units_sql: list[str] = []
+    args: list[Any] = []
+    if reach.province is not None:
+        units_sql.append(f"select code from unit where coalesce(province, '-') = {m}")
+        args.append(reach.province)
+    unit_args: list[Any] = []
+    for code in reach.extra:
+        unit_args.append(code)
+    if unit_args:
+        units_sql.append(f"select code from unit where code in ({marks(conn, len(unit_args))})")
+    units = " union ".join(units_sql) or "select code from unit where 1 = 0"
+    unit_params = args + unit_args
+    parts = [f"t.lead_code in ({units})",
+             f"t.id in (select a.task_id from assignment a where not a.withdrawn"
+             f" and a.unit_code in ({units}))",
+             f"t.id in (select tu.task_id from taskunit tu where tu.unit_code in ({units}))"]
+    params = unit_params * 3
+    if reach.plans:
+        parts.append(f"t.plan_code in ({marks(conn, len(reach.plans))})")
+        params += list(reach.plans)
+    return "(" + " or ".join(parts) + ")", params
+
+
+def reach_fits(reach: Reach) -> bool:
+    """Whether reach's lists fit in one statement (else: read everything, keep recipients)."""
+    return 3 * len(reach.extra) + len(reach.plans) < CHUNK
 
 
 def load_directory(conn: Connection, as_of: dt.date) -> Directory:
@@ -50,8 +116,9 @@ def task_policies_in_use(conn: Connection) -> list[Any]:
 
 
 def live_task_rows(conn: Connection, as_of: dt.date, horizon: dt.date,
-                   plan: str | None) -> list[tuple[Any, ...]]:
-    """Live tasks that can have something due by horizon, as plain tuples in _SCAN's order."""
+                   plan: str | None, reach: Reach | None = None) -> list[tuple[Any, ...]]:
+    """Live tasks that can have something due by horizon, as plain tuples in _SCAN's order;
+    with reach, only the tasks it may concern."""
     m = mark(conn)
     sql = _SCAN.format(m=m)
     args: list[Any] = [date_param(conn, as_of), date_param(conn, as_of),
@@ -59,6 +126,10 @@ def live_task_rows(conn: Connection, as_of: dt.date, horizon: dt.date,
     if plan:
         sql += f" and t.plan_code = {m}"
         args.append(plan)
+    if reach is not None:
+        clause, more = _reach_clause(conn, reach)
+        sql += " and " + clause
+        args.extend(more)
     # The driver's own cursor: plain tuples, without a Row object per task.
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -84,14 +155,20 @@ def answered_occurrences(conn: Connection, task_ids: list[int]) -> Iterator[tupl
             f" and task_id in ({marks(conn, len(chunk))})", tuple(chunk))
 
 
-def shares(conn: Connection, plan: str | None) -> dict[int, list[tuple[str, str, str]]]:
-    """Each task's live assignments, (unit, role, status), in the order they were made."""
+def shares(conn: Connection, plan: str | None,
+           reach: Reach | None = None) -> dict[int, list[tuple[str, str, str]]]:
+    """Each task's live assignments, (unit, role, status), in the order they were made;
+    with reach, only those of the tasks it may concern."""
     sql = ("select a.task_id, a.unit_code, a.role, a.status from assignment a"
            " where not a.withdrawn")
     args: tuple[Any, ...] = ()
     if plan:
         sql += f" and a.task_id in (select id from task where plan_code = {mark(conn)})"
         args = (plan,)
+    if reach is not None:
+        clause, more = _reach_clause(conn, reach)
+        sql += f" and a.task_id in (select t.id from task t where {clause})"
+        args = (*args, *more)
     out: dict[int, list[tuple[str, str, str]]] = {}
     for tid, unit, role, status in conn.exec_driver_sql(sql + " order by a.id", args):
         out.setdefault(tid, []).append((unit, role, status))
