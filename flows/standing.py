@@ -148,7 +148,8 @@ def catch_up_sweep(as_of: str | None = None, spread: bool = True,
     if not spread or not _spread_possible():
         result = sweep_all(day)
         logger.info("sweep: %s", result)
-        return result
+        return Completed(message=orjson.dumps({"counts": result["counts"]}).decode(),
+                         data=result)
     provinces = list_provinces()
     parent = str(flow_run.id or "")
     started = start_province.map(provinces, as_of=day, parent=parent)

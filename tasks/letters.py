@@ -140,7 +140,7 @@ def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,
     with engine.connect() as conn:
         plan_policies = {code: reminder_scan_json(p)
                          for code, p in reminder_scan.plan_policies(conn)}
-        sent_bases = {k.rsplit(":", 1)[0] for k in ledger.sent_keys(conn)}
+        sent_bases = {k.rsplit(":", 1)[0] for k in ledger.sent_keys(conn, decision.kept)}
     groups: dict[tuple[str, str | None], list[Item]] = defaultdict(list)
     backlog = 0
     for row, due, recipients in decision.items if reminders else ():
@@ -255,8 +255,8 @@ def send_letters(engine: Engine, decision: Decision, todo: list[Letter], report:
             return
     now = ledger.utcnow()
     with engine.connect() as conn:
-        sent = ledger.sent_keys(conn)
-        open_ = ledger.open_states(conn)
+        sent = ledger.sent_keys(conn, decision.kept)
+        open_ = ledger.open_states(conn, decision.kept)
     ready: list[Letter] = []
     for letter in todo:
         keep = []

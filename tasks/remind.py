@@ -152,7 +152,8 @@ class Scan:
             earliest = _date(reminder_scan.earliest_effective_due(conn), self.dates)
             recurring = [r[0] for r in self.rows if r[3] == "recurring"]
             # Each unit is reminded on its own share: the live assignments, done ones aside.
-            self.shares = reminder_scan.shares(conn, plan, task_reach)
+            self.shares = reminder_scan.shares(conn, plan, task_reach,
+                                               [r[0] for r in self.rows])
             by_unit: dict[tuple[int, dt.date], set[str | None]] = defaultdict(set)
             for tid, occ, unit in reminder_scan.answered_occurrences(conn, recurring):
                 by_unit[(tid, _date(occ, self.dates))].add(unit)  # type: ignore[index]
@@ -314,8 +315,10 @@ def _log() -> logging.Logger:
 def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *,
             scope: Callable[[str], bool], workers: int = DEFAULT_WORKERS,
             settings: ledger.Settings | None = None,
-            progress: Callable[[int], None] | None = None) -> Report:
-    """Claim, send and mark each job that the ledger says is still to be sent."""
+            progress: Callable[[int], None] | None = None,
+            units: frozenset[str] | None = None) -> Report:
+    """Claim, send and mark each job that the ledger says is still to be sent; units: the
+    only units the jobs go to (a partial sweep reads only their ledger rows)."""
     settings = settings or ledger.Settings.from_env()
     if not report.dry_run:
         try:
@@ -326,8 +329,8 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
             return report
     now = ledger.utcnow()
     with engine.connect() as conn:
-        sent = ledger.sent_keys(conn)
-        open_ = ledger.open_states(conn)
+        sent = ledger.sent_keys(conn, units)
+        open_ = ledger.open_states(conn, units)
     todo: list[Job] = []
     wanted: set[str] = set()
     counts = report.counts
@@ -570,7 +573,7 @@ def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None 
                 and (kept is None or unit in kept))
 
     deliver(engine, jobs, report, targets, scope=scope, workers=workers, settings=settings,
-            progress=progress)
+            progress=progress, units=kept)
     report.seconds = time.perf_counter() - started
     return report
 
