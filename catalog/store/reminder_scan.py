@@ -175,12 +175,16 @@ def shares_of_tasks(conn: Connection, task_ids: list[int]) -> dict[int, list[tup
     few thousand tasks' rows, not a scan of every assignment."""
     out: dict[int, list[tuple[str, str, str]]] = {}
     rows: list[tuple[Any, ...]] = []
-    for i in range(0, len(task_ids), CHUNK):
-        chunk = task_ids[i:i + CHUNK]
-        rows.extend(conn.exec_driver_sql(
-            "select a.id, a.task_id, a.unit_code, a.role, a.status from assignment a"
-            f" where not a.withdrawn and a.task_id in ({marks(conn, len(chunk))})",
-            tuple(chunk)))
+    sql = ("select a.id, a.task_id, a.unit_code, a.role, a.status from assignment a"
+           " where not a.withdrawn and a.task_id ")
+    if conn.dialect.name == "postgresql":
+        # One statement with an array parameter: one index scan, one round trip.
+        rows.extend(conn.exec_driver_sql(sql + "= any(%s)", (list(task_ids),)))
+    else:
+        for i in range(0, len(task_ids), CHUNK):
+            chunk = task_ids[i:i + CHUNK]
+            rows.extend(conn.exec_driver_sql(sql + f"in ({marks(conn, len(chunk))})",
+                                             tuple(chunk)))
     rows.sort(key=lambda r: r[0])
     for _id, tid, unit, role, status in rows:
         out.setdefault(tid, []).append((unit, role, status))
