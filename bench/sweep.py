@@ -109,8 +109,6 @@ def _serve(port_q: Any, stop: Any, count_q: Any, delay_s: float) -> None:
     pattern = re.compile(r"(?:Mã nhắc việc|Reminder key): (\S+)")
 
     class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
         def log_message(self, *a: Any) -> None:
             pass
 

@@ -38,13 +38,42 @@ def start_worker(name: str, env: dict[str, str], log: Path, pool: str = "dondoc"
                                 start_new_session=True)
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below pid (a process worker starts each flow run in a session of its
+    own, so the worker's process group does not hold them)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            out.append(child)
+            todo.append(child)
+    return out
+
+
+def _kill(pids: list[int], signum: int) -> None:
+    for pid in pids:
+        try:
+            os.kill(pid, signum)
+        except ProcessLookupError:
+            pass
+
+
 def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 10.0) -> None:
-    """SIGTERM to the worker's group (it and its flow runs), SIGKILL what is left."""
+    """SIGTERM to the worker's group and to the flow runs it started, SIGKILL what is left."""
+    below = descendants(proc.pid)
     if proc.poll() is None:
         try:
             os.killpg(proc.pid, signal.SIGTERM)
         except ProcessLookupError:
             pass
+        _kill(below, signal.SIGTERM)
         try:
             proc.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
@@ -53,6 +82,7 @@ def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 10.0) -> None:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
+    _kill(below, signal.SIGKILL)
     proc.wait(timeout=10)
 
 

@@ -206,3 +206,42 @@ def test_national_path_small(tmp_path: Path, pg_url: str) -> None:
                 assert http.count() == sum(after.values())  # nothing resent
         finally:
             server.close()
+
+
+def test_quarterly_review_of_every_plan_maps_a_task_per_plan(tmp_path: Path,
+                                                             prefect_api: str) -> None:
+    """Every plan's review is a mapped task of the one all-plans run; a plan whose review
+    fails is named, and the other plans are reviewed all the same."""
+    import shutil
+
+    from tests.cli import FIXTURES
+
+    catalog = tmp_path / "catalog"
+    shutil.copytree(FIXTURES / "catalog", catalog)
+    demo = (catalog / "demo-plan.yaml").read_text(encoding="utf-8")
+    (catalog / "demo-plan-b.yaml").write_text(demo.replace("DM-CDS-2022", "DM-CDS-2022B"),
+                                              encoding="utf-8")
+    home = tmp_path / "home"
+    assert dondoc("catalog", "load", str(catalog), home=home).code == 0
+    # The second plan's report cannot be written (a folder stands where its file goes).
+    (home / "reports" / "so-ket-DM-CDS-2022B-2022Q2.md").mkdir(parents=True)
+    code = ("import json\n"
+            "from prefect.runtime import flow_run\n"
+            "from dondoc.flows.review import quarterly_review_all\n"
+            "s = quarterly_review_all(as_of='2022-07-01', force=True, return_state=True)\n"
+            "print(json.dumps({'type': s.type.value, 'message': s.message,"
+            " 'run': str(s.state_details.flow_run_id)}))\n")
+    env = {**os.environ, "PREFECT_API_URL": prefect_api, "DONDOC_HOME": str(home)}
+    env.pop("DONDOC_DATABASE_URL", None)
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["type"] == "FAILED"
+    assert json.loads(out["message"])["failed"].keys() == {"DM-CDS-2022B"}
+    assert (home / "reports" / "so-ket-DM-CDS-2022-2022Q2.md").exists()  # the other went on
+    runs = httpx.post(f"{prefect_api}/task_runs/filter", json={
+        "flow_runs": {"id": {"any_": [out["run"]]}}, "limit": 200}, timeout=30).json()
+    mapped = {r["name"]: r["state"]["type"] for r in runs if r["name"].startswith("sơ kết ")}
+    assert mapped == {"sơ kết DM-CDS-2022 2022Q2": "COMPLETED",
+                      "sơ kết DM-CDS-2022B 2022Q2": "FAILED"}, mapped
