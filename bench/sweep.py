@@ -125,9 +125,13 @@ def _serve(port_q: Any, stop: Any, count_q: Any, delay_s: float) -> None:
             self.send_header("Content-Length", "0")
             self.end_headers()
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 1024
+    class Server(ThreadingHTTPServer):
+        # The listen backlog is set when the socket listens (in the constructor): as a class
+        # attribute, or 64 senders overflow the default 5 and see connections reset.
+        request_queue_size = 1024
+        daemon_threads = True
+
+    server = Server(("127.0.0.1", 0), Handler)
     port_q.put(server.server_address[1])
     threading.Thread(target=server.serve_forever, daemon=True).start()
     stop.wait()

@@ -77,12 +77,13 @@ def stop_worker(proc: subprocess.Popen[bytes], grace_s: float = 10.0) -> None:
         try:
             proc.wait(timeout=grace_s)
         except subprocess.TimeoutExpired:
-            pass
+            # still up: it may have started runs since; they go with it
+            below += descendants(proc.pid)
+    _kill(below, signal.SIGKILL)
     try:
         os.killpg(proc.pid, signal.SIGKILL)
     except ProcessLookupError:
         pass
-    _kill(below, signal.SIGKILL)
     proc.wait(timeout=10)
 
 
