@@ -190,7 +190,7 @@ print(json.dumps({{"counts": dict(r.counts)}}))
 PARENT = """
 import json
 from dondoc.flows.standing import catch_up_sweep
-state = catch_up_sweep(as_of={day!r}, return_state=True)
+state = catch_up_sweep(as_of={day!r}, children={children}, return_state=True)
 print(json.dumps({{"state": state.type.value, "result": state.result(raise_on_failure=False)}},
                  default=str))
 """
@@ -215,6 +215,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--latency-ms", default="0,50")
     ap.add_argument("--rebuild", action="store_true", help="generate and load the catalog again")
+    ap.add_argument("--children", type=int, default=0,
+                    help="child runs of the parent (0: one per province)")
+    ap.add_argument("--append", action="store_true",
+                    help="add these runs to bench/results/sweep.json rather than replace it")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     from tests.prefect_server import postgres_database, start_server
@@ -267,7 +271,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                              prefix=f"l{latency}w", procs=procs) as names:
                     wait_until_polling(api, "dondoc", names)
                     idle = sum(cpu_seconds(p.pid) for p in procs)
-                    spread = timed(PARENT.format(day=AS_OF.isoformat()), env,
+                    spread = timed(PARENT.format(day=AS_OF.isoformat(),
+                                                 children=args.children), env,
                                    OUT / f"spread-{latency}.log")
                     # the workers' own polling and every child flow run they started
                     time.sleep(3)  # the last children exit and are waited for
@@ -282,7 +287,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                     "latency_ms": latency,
                     "one_process": {**one, "endpoint_requests": one_requests[0],
                                     "endpoint_distinct_letters": one_requests[1]},
+                    "command": "python -m bench.sweep " + " ".join(
+                        argv if argv is not None else sys.argv[1:]),
                     "parent_flow": {**spread, "workers": args.workers,
+                                    "children": spread["output"]["result"].get("children"),
                                     "endpoint_requests": spread_requests[0],
                                     "endpoint_distinct_letters": spread_requests[1]},
                     "letters_sent": [a.get("sent"), b.get("sent")],
@@ -308,6 +316,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "runs": runs,
     }
     RESULTS.mkdir(exist_ok=True)
+    if args.append and (RESULTS / "sweep.json").exists():
+        before = json.loads((RESULTS / "sweep.json").read_text(encoding="utf-8"))
+        result["runs"] = before["runs"] + runs
+        result["earlier"] = [{k: before.get(k) for k in ("when", "command", "machine")},
+                             *before.get("earlier", [])]
     (RESULTS / "sweep.json").write_text(json.dumps(result, ensure_ascii=False, indent=2,
                                                    default=str) + "\n", encoding="utf-8")
     (RESULTS / "sweep.md").write_text(markdown(result), encoding="utf-8")
@@ -319,11 +332,12 @@ def markdown(result: dict[str, Any]) -> str:
              "", f"`{result['command']}`, {result['when']}; as of {result['as_of']}; "
              f"load average before/after {result['machine']['loadavg_before'][0]}/"
              f"{result['machine']['loadavg_after'][0]} on {result['machine']['cpus']} cores.", "",
-             "| endpoint latency | one process s (CPU s) | parent flow, 4 workers s (client CPU s, workers CPU s) | speedup | letters (one / spread) | reminders covered | machine CPU s (one / spread) |",
-             "|---|---:|---:|---:|---|---|---|"]
+             "| endpoint latency | child runs | one process s (CPU s) | parent flow, 4 workers s (client CPU s, workers CPU s) | speedup | letters (one / spread) | reminders covered | machine CPU s (one / spread) |",
+             "|---|---:|---:|---:|---:|---|---|---|"]
     for r in result["runs"]:
         one, par = r["one_process"], r["parent_flow"]
-        lines.append(f"| {r['latency_ms']} ms | {one['seconds']} ({one['cpu_s']}) | "
+        lines.append(f"| {r['latency_ms']} ms | {par.get('children') or result['catalog']['provinces']} | "
+                     f"{one['seconds']} ({one['cpu_s']}) | "
                      f"{par['seconds']} ({par['cpu_s']}, {par.get('workers_cpu_s')}) | "
                      f"{r['speedup']}× | {r['letters_sent'][0]} / {r['letters_sent'][1]} | "
                      f"{r['reminders_covered'][0]} / {r['reminders_covered'][1]} | "

@@ -50,8 +50,10 @@ SWEEP_PROVINCE = "sweep-province/sweep-province"
 
 
 @flow(name="sweep-province", flow_run_name="quét bù {province}")
-def sweep_province(province: str, as_of: str | None = None) -> Any:
-    """The daily sweep of one province's units: their letters, whole (a unit's letter is
+def sweep_province(province: str, as_of: str | None = None,
+                   also: list[str] | None = None) -> Any:
+    """The daily sweep of one province's units (and of the provinces in `also`, when the
+    parent deals several provinces to one child): their letters, whole (a unit's letter is
     put together by the one child that keeps the unit)."""
     import orjson
 
@@ -59,23 +61,32 @@ def sweep_province(province: str, as_of: str | None = None) -> Any:
 
     from dondoc.tasks.flow_steps import sweep_all
 
-    result = sweep_all(as_of, province)
-    get_run_logger().info("sweep %s: %s", province, result)
+    counts: dict[str, int] = {}
+    unrouted: set[str] = set()
+    for name in [province, *(also or [])]:
+        one = sweep_all(as_of, name)
+        _add(counts, one["counts"])
+        unrouted.update(one["unrouted"])
+    result = {"as_of": as_of, "counts": counts, "unrouted": sorted(unrouted)}
+    get_run_logger().info("sweep %s: %s", [province, *(also or [])], result)
     # The counts ride in the state's message: the parent reads them from the API, whatever
     # machine ran this child and wherever (if anywhere) results are stored.
     return Completed(message=orjson.dumps(result).decode(), data=result)
 
 
 @task(name="start-province-sweep", retries=2, retry_delay_seconds=[5, 30])
-def start_province(province: str, as_of: str, parent: str) -> str:
-    """Create the province's child run (a subflow of this task in the UI); its id."""
+def start_province(provinces: list[str], as_of: str, parent: str) -> str:
+    """Create the child run of these provinces (a subflow of this task in the UI); its id."""
     from prefect.deployments import run_deployment
 
-    run = run_deployment(SWEEP_PROVINCE, parameters={"province": province, "as_of": as_of},
+    province, also = provinces[0], provinces[1:]
+    label = province if not also else f"{province} +{len(also)}"
+    run = run_deployment(SWEEP_PROVINCE, parameters={"province": province, "as_of": as_of,
+                                                     "also": also},
                          timeout=0, as_subflow=True,
-                         flow_run_name=f"quét bù {province} {as_of}",
+                         flow_run_name=f"quét bù {label} {as_of}",
                          # A retried task, or the parent re-run, finds the child it made.
-                         idempotency_key=f"sweep:{parent}:{province}")
+                         idempotency_key=f"sweep:{parent}:{'|'.join(provinces)}")
     return str(run.id)
 
 
@@ -128,13 +139,15 @@ def _spread_possible() -> bool:
 
 @flow(name="catch-up-sweep", flow_run_name="quét bù")
 def catch_up_sweep(as_of: str | None = None, spread: bool = True,
-                   timeout_s: float = 6 * 3600) -> Any:
+                   timeout_s: float = 6 * 3600, children: int = 0) -> Any:
     """Send whatever is due and not yet in the ledger, for every task (the scheduler may lag).
 
     Spread by province: one child run of the `sweep-province` deployment per province, so
     that the pool's workers share them; this run waits for all and adds up their counts. A
     province that fails is reported by name and fails this run, after every other province
-    has had its sweep. Without the deployment (or spread=False), one sweep in this process."""
+    has had its sweep. Without the deployment (or spread=False), one sweep in this process.
+    children > 0 deals the provinces into that many child runs of about equal weight: each
+    child run is a process of its own, whose start-up costs seconds of CPU."""
     import orjson
 
     from prefect.runtime import flow_run
@@ -150,17 +163,19 @@ def catch_up_sweep(as_of: str | None = None, spread: bool = True,
         logger.info("sweep: %s", result)
         return Completed(message=orjson.dumps({"counts": result["counts"]}).decode(),
                          data=result)
-    provinces = list_provinces()
+    shares = list_provinces(children)
+    provinces = [p for share in shares for p in share]
     parent = str(flow_run.id or "")
-    started = start_province.map(provinces, as_of=day, parent=parent)
+    started = start_province.map(shares, as_of=day, parent=parent)
     runs: dict[str, str] = {}
     failures: dict[str, str] = {}
-    for province, future in zip(provinces, started):
+    for share, future in zip(shares, started):
+        name = ", ".join(share)
         future.wait()
         if future.state.is_completed():
-            runs[province] = future.result()
+            runs[name] = future.result()
         else:
-            failures[province] = f"not started: {future.state.message}"
+            failures[name] = f"not started: {future.state.message}"
     finals = wait_children(runs, timeout_s)
     counts: dict[str, int] = {}
     unrouted: set[str] = set()
@@ -175,7 +190,8 @@ def catch_up_sweep(as_of: str | None = None, spread: bool = True,
                 pass
         if state_type != "COMPLETED":
             failures[province] = f"{state_type}: {message or ''}".strip()
-    result = {"as_of": day, "provinces": len(provinces), "counts": counts,
+    result = {"as_of": day, "provinces": len(provinces), "children": len(shares),
+              "counts": counts,
               "unrouted": sorted(unrouted), "failed": dict(sorted(failures.items()))}
     logger.info("sweep of %d provinces: %s", len(provinces), result)
     if failures:

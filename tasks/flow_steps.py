@@ -65,13 +65,23 @@ def sweep_all(as_of: str | None = None, province: str | None = None) -> dict[str
 
 
 @task(name="list-provinces")
-def list_provinces() -> list[str]:
-    """The provinces a parent sweep maps over, the heaviest first (NO_PROVINCE included)."""
+def list_provinces(children: int = 0) -> list[list[str]]:
+    """The provinces a parent sweep maps over, the heaviest first (NO_PROVINCE included):
+    one list per child run, one province each, or (children > 0) the provinces dealt into
+    that many children of about equal weight (live assignments)."""
     from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.store.reminder_scan import province_weights
 
     with engine_for().connect() as conn:
-        return [p for p, _n in province_weights(conn)]
+        weights = province_weights(conn)
+    if children <= 0 or children >= len(weights):
+        return [[p] for p, _n in weights]
+    # Heaviest first, each to the lightest child so far.
+    bins: list[tuple[int, list[str]]] = [(0, []) for _ in range(children)]
+    for province, n in weights:
+        i = min(range(children), key=lambda k: bins[k][0])
+        bins[i] = (bins[i][0] + n, bins[i][1] + [province])
+    return [names for _w, names in sorted(bins, key=lambda b: -b[0]) if names]
 
 
 @task(name="digest-all", retries=2, retry_delay_seconds=[60, 300])
