@@ -43,9 +43,8 @@ def send(result: Any, report: str) -> Any:
     return send_review_report(result, report)
 
 
-@flow(name="quarterly-review", flow_run_name="sơ kết {plan} {quarter}")
-def quarterly_review(plan: str, quarter: str) -> dict[str, Any]:
-    """Compute, store, write (Markdown and XLSX) and send one plan's quarterly review."""
+def _review(plan: str, quarter: str) -> dict[str, Any]:
+    """Compute, write, store and send one plan's review: each step a task of its own."""
     logger = get_run_logger()
     result = compute(plan, quarter)
     report = write(result)
@@ -56,9 +55,29 @@ def quarterly_review(plan: str, quarter: str) -> dict[str, Any]:
     return {"plan": plan, "quarter": quarter, "totals": result.totals, "report": report}
 
 
+@flow(name="quarterly-review", flow_run_name="sơ kết {plan} {quarter}")
+def quarterly_review(plan: str, quarter: str) -> dict[str, Any]:
+    """Compute, store, write (Markdown and XLSX) and send one plan's quarterly review."""
+    return _review(plan, quarter)
+
+
+@task(name="review-plan", task_run_name="sơ kết {plan} {quarter}")
+def review_plan(plan: str, quarter: str) -> dict[str, Any]:
+    """One plan's review inside the all-plans run: mapped over the plans, so that the task
+    runner reviews several at once and one plan's failure stops no other."""
+    return _review(plan, quarter)
+
+
 @flow(name="quarterly-review-all", flow_run_name="sơ kết quý (tất cả kế hoạch)")
-def quarterly_review_all(as_of: str | None = None, force: bool = False) -> list[dict[str, Any]]:
-    """Review every plan for the quarter just ended, on the first working day after it."""
+def quarterly_review_all(as_of: str | None = None, force: bool = False) -> Any:
+    """Review every plan for the quarter just ended, on the first working day after it.
+
+    The plans' reviews are mapped tasks; a plan whose review fails is named in the result
+    and fails this run, after every other plan has had its review."""
+    import orjson
+
+    from prefect.states import Completed, Failed
+
     from dondoc.catalog.rules.periods import previous_quarter, quarter_bounds
     from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.store.plans import plan_codes
@@ -69,8 +88,23 @@ def quarterly_review_all(as_of: str | None = None, force: bool = False) -> list[
     period = previous_quarter(day)
     year, q = int(period[:4]), int(period[-1])
     first_working = default_calendar().effective_due(quarter_bounds(year, q)[1] + dt.timedelta(days=1))
+    logger = get_run_logger()
     if day != first_working and not force:
-        get_run_logger().info("%s is not the first working day after %s (%s): nothing to do",
-                              day, period, first_working)
+        logger.info("%s is not the first working day after %s (%s): nothing to do",
+                    day, period, first_working)
         return []
-    return [quarterly_review(plan, period) for plan in plan_codes(engine_for())]
+    plans = list(plan_codes(engine_for()))
+    futures = review_plan.map(plans, quarter=period)
+    done: list[dict[str, Any]] = []
+    failed: dict[str, str] = {}
+    for plan, future in zip(plans, futures):
+        future.wait()
+        if future.state.is_completed():
+            done.append(future.result())
+        else:
+            failed[plan] = f"{future.state.type.value}: {future.state.message or ''}".strip()
+    if failed:
+        logger.error("Sơ kết %s: %d kế hoạch lỗi: %s", period, len(failed), failed)
+        return Failed(message=orjson.dumps({"period": period, "failed": failed}).decode(),
+                      data=done)
+    return Completed(message=f"{len(done)} plans reviewed", data=done)

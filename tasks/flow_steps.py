@@ -29,23 +29,29 @@ def remind_one_task(plan: str, task_code: str, as_of: str | None = None) -> dict
     """What is due for one task now, sent to its units (lead, phối hợp, escalation).
 
     In letter mode (the default) a unit gets one letter a day holding everything due for it,
-    so a task's run sends the day's letters rather than a message of its own: the first run
-    of the day sends them, and the ledger makes every later run that day send nothing.
+    so a task's run sends the day's letters of the task's units (and no other unit's): the
+    first run of the day that reaches a unit sends its letter, and the ledger makes every
+    later run that day send nothing more to it.
     """
     from dondoc.catalog.settings import settings
     from dondoc.catalog.store.engines import engine_for
     from dondoc.tasks.notify import load_targets
-    from dondoc.tasks.remind import sweep
+    from dondoc.tasks.remind import Report, sweep
 
+    engine, day = engine_for(), _day(as_of)
     if settings().letters:
-        from dondoc.tasks.letters import sweep_letters
-        return _summary(sweep_letters(engine_for(), _day(as_of), load_targets()))
-    return _summary(sweep(engine_for(), _day(as_of), load_targets(), plan=plan, task=task_code))
+        from dondoc.tasks.letters import sweep_letters, task_units
+        units = task_units(engine, day, plan, task_code)
+        if not units:
+            return _summary(Report(day, False, plan, None))
+        return _summary(sweep_letters(engine, day, load_targets(), units=units))
+    return _summary(sweep(engine, day, load_targets(), plan=plan, task=task_code))
 
 
 @task(name="sweep-all", retries=2, retry_delay_seconds=[60, 300])
-def sweep_all(as_of: str | None = None) -> dict[str, Any]:
-    """Every task: whatever is due and not yet in the ledger (what a lagging scheduler missed)."""
+def sweep_all(as_of: str | None = None, province: str | None = None) -> dict[str, Any]:
+    """Every task: whatever is due and not yet in the ledger (what a lagging scheduler missed);
+    with a province, what is due to that province's units."""
     from dondoc.catalog.store.engines import engine_for
     from dondoc.catalog.settings import settings
     from dondoc.tasks.notify import load_targets
@@ -53,8 +59,29 @@ def sweep_all(as_of: str | None = None) -> dict[str, Any]:
 
     if settings().letters:
         from dondoc.tasks.letters import sweep_letters
-        return _summary(sweep_letters(engine_for(), _day(as_of), load_targets()))
-    return _summary(sweep(engine_for(), _day(as_of), load_targets()))
+        return _summary(sweep_letters(engine_for(), _day(as_of), load_targets(),
+                                      province=province))
+    return _summary(sweep(engine_for(), _day(as_of), load_targets(), province=province))
+
+
+@task(name="list-provinces")
+def list_provinces(children: int = 0) -> list[list[str]]:
+    """The provinces a parent sweep maps over, the heaviest first (NO_PROVINCE included):
+    one list per child run, one province each, or (children > 0) the provinces dealt into
+    that many children of about equal weight (live assignments)."""
+    from dondoc.catalog.store.engines import engine_for
+    from dondoc.catalog.store.reminder_scan import province_weights
+
+    with engine_for().connect() as conn:
+        weights = province_weights(conn)
+    if children <= 0 or children >= len(weights):
+        return [[p] for p, _n in weights]
+    # Heaviest first, each to the lightest child so far.
+    bins: list[tuple[int, list[str]]] = [(0, []) for _ in range(children)]
+    for province, n in weights:
+        i = min(range(children), key=lambda k: bins[k][0])
+        bins[i] = (bins[i][0] + n, bins[i][1] + [province])
+    return [names for _w, names in sorted(bins, key=lambda b: -b[0]) if names]
 
 
 @task(name="digest-all", retries=2, retry_delay_seconds=[60, 300])

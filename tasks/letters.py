@@ -41,8 +41,8 @@ from dondoc.catalog.rules.recipients import PLAN_COORDINATOR, SUPERVISOR
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 from dondoc.catalog.store import ledger, reminder_scan, watch
 from dondoc.tasks.notify import Endpoint, Targets, send
-from dondoc.tasks.remind import (DEFAULT_WORKERS, MARK_WAIT_S, Decision, Report, _journal_replay,
-                                 _journal_write, _log, decide, digest_views)
+from dondoc.tasks.remind import (DEFAULT_WORKERS, MARK_WAIT_S, Decision, Report, Scope,
+                                 _journal_replay, _journal_write, _log, decide, digest_views)
 from dondoc.tasks.render import (DigestView, LetterLine, LetterView, Message, PlanSection,
                                  render_letter)
 
@@ -113,10 +113,10 @@ def digest_due(as_of: dt.date) -> bool:
     return as_of.weekday() == 0
 
 
-def digest_items(engine: Engine, as_of: dt.date,
-                 cal: WorkCalendar | None = None) -> dict[str, Item]:
+def digest_items(engine: Engine, as_of: dt.date, cal: WorkCalendar | None = None,
+                 scope: Scope | None = None) -> dict[str, Item]:
     """One digest row per unit with open assignments, for the ISO week of as_of."""
-    views, _ = digest_views(engine, as_of, None, cal)
+    views, _ = digest_views(engine, as_of, None, cal, scope)
     rule, monday = pol.iso_week_rule(as_of)
     return {unit: Item(ledger.make_key(None, unit, monday, rule, "x")[:-2], None, unit, monday,
                        rule, monday, None, view)
@@ -140,7 +140,7 @@ def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,
     with engine.connect() as conn:
         plan_policies = {code: reminder_scan_json(p)
                          for code, p in reminder_scan.plan_policies(conn)}
-        sent_bases = {k.rsplit(":", 1)[0] for k in ledger.sent_keys(conn)}
+        sent_bases = {k.rsplit(":", 1)[0] for k in ledger.sent_keys(conn, decision.kept)}
     groups: dict[tuple[str, str | None], list[Item]] = defaultdict(list)
     backlog = 0
     for row, due, recipients in decision.items if reminders else ():
@@ -156,7 +156,8 @@ def collect(engine: Engine, decision: Decision, *, backfill: bool, record: bool,
                 base, row.id, r.unit, due.occurrence, due.rule, due.fire_on,
                 _line(decision, row, due, r.role, texts, cal)))
     if digest:
-        for unit, item in digest_items(engine, decision.as_of, cal).items():
+        scope = None if decision.kept is None else Scope(units=decision.kept)
+        for unit, item in digest_items(engine, decision.as_of, cal, scope).items():
             groups[(unit, None)].append(item)
     return groups, backlog, {"plan_titles": plan_titles}
 
@@ -254,8 +255,8 @@ def send_letters(engine: Engine, decision: Decision, todo: list[Letter], report:
             return
     now = ledger.utcnow()
     with engine.connect() as conn:
-        sent = ledger.sent_keys(conn)
-        open_ = ledger.open_states(conn)
+        sent = ledger.sent_keys(conn, decision.kept)
+        open_ = ledger.open_states(conn, decision.kept)
     ready: list[Letter] = []
     for letter in todo:
         keep = []
@@ -398,12 +399,17 @@ def sweep_letters(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str
                   workers: int = DEFAULT_WORKERS, settings: ledger.Settings | None = None,
                   progress: Callable[[int], None] | None = None,
                   on_total: Callable[[int], None] | None = None,
-                  digest_only: bool = False) -> Report:
+                  digest_only: bool = False, province: str | None = None,
+                  units: frozenset[str] | None = None) -> Report:
     """One run for as_of: what is due, one letter per unit and channel, through the ledger.
 
-    digest_only: the week's digest now, whatever the weekday, and no reminders."""
+    digest_only: the week's digest now, whatever the weekday, and no reminders.
+    province: the letters of that province's units only (reminder_scan.NO_PROVINCE: of the
+    units without one); units: the letters of those units only (a follow-up run's). Each
+    unit's letter is put together whole by the one sweep that keeps the unit."""
     started = time.perf_counter()
-    decision = decide(engine, as_of, plan)
+    scope = Scope(province=province, units=units)
+    decision = decide(engine, as_of, plan, scope=None if scope.everything else scope)
     groups, backlog, extra = collect(engine, decision, backfill=backfill,
                                      record=not dry_run and not digest_only,
                                      digest=True if digest_only else None,
@@ -420,3 +426,11 @@ def sweep_letters(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str
                  workers=workers, settings=settings, progress=progress)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def task_units(engine: Engine, as_of: dt.date, plan: str, task: str) -> frozenset[str]:
+    """The units something of one task is due to on as_of (lead, coordinators, escalation):
+    the letters a follow-up run of that task sends."""
+    decision = decide(engine, as_of, plan)
+    return frozenset(r.unit for row, _due, recipients in decision.items if row.code == task
+                     for r in recipients)

@@ -68,6 +68,7 @@ class Decision:
     # (task, what is due, to whom): one entry per task and rule, its units in a list
     items: list[tuple[pol.TaskFacts, pol.Due, list[Recipient]]] = field(default_factory=list)
     scanned: int = 0  # live tasks looked at
+    kept: frozenset[str] | None = None  # the recipients a partial sweep keeps (None: all)
 
     @property
     def assignments(self) -> int:
@@ -87,6 +88,43 @@ def _reach(conn: Any, plan_policies: dict[str, Any], key: str) -> int:
     return max(getattr(v, key) for v in values)
 
 
+@dataclass(frozen=True)
+class Scope:
+    """Part of a sweep: the recipients of one province, or a few units (a task's).
+
+    Partial sweeps split the work by recipient: a unit's letter is put together by the one
+    sweep that keeps it, so the sweeps of every province add up to the whole sweep and a
+    unit still gets one letter a day per channel."""
+
+    province: str | None = None  # reminder_scan.NO_PROVINCE: the units without one
+    units: frozenset[str] | None = None
+
+    @property
+    def everything(self) -> bool:
+        return self.province is None and self.units is None
+
+
+def _scope_reach(conn: Any, scope: Scope, directory: Directory,
+                 coordinators: dict[str, str | None]
+                 ) -> tuple[frozenset[str], reminder_scan.Reach | None]:
+    """The units scope keeps, and the tasks that may reach them: tasks of units that are
+    (or merged into) a kept unit, of leads a kept unit supervises, of plans it coordinates."""
+    provinces = reminder_scan.unit_provinces(conn)
+    if scope.province is not None:
+        keep = frozenset(c for c, p in provinces.items() if p == scope.province)
+    else:
+        keep = frozenset(scope.units or ())
+    current, supervisor = directory.current, directory.supervisor
+    extra = tuple(sorted(
+        c for c in directory.units
+        if (scope.province is None or provinces.get(c) != scope.province)
+        and (current(c) in keep or supervisor(current(c)) in keep)))
+    plans = tuple(sorted(p for p, c in coordinators.items() if c and current(c) in keep))
+    reach = reminder_scan.Reach(scope.province, extra, plans)
+    # Too many names for one statement: read every task, keep only the recipients.
+    return keep, reach if reminder_scan.reach_fits(reach) else None
+
+
 class Scan:
     """The live tasks that can have something due by the horizon, as raw rows.
 
@@ -95,20 +133,27 @@ class Scan:
     """
 
     def __init__(self, engine: Engine, as_of: dt.date, plan: str | None, cal: WorkCalendar,
-                 reach_key: str) -> None:
+                 reach_key: str, scope: Scope | None = None) -> None:
         self.dates: dict[Any, dt.date | None] = {}
         self._policies: dict[tuple[str, Any], pol.Policy] = {}
+        # The recipients this sweep keeps (None: every one), and the tasks it reads for them.
+        self.keep: frozenset[str] | None = None
         with engine.connect() as conn:
             self.directory = reminder_scan.load_directory(conn, as_of)
             self.coordinators = reminder_scan.plan_coordinators(conn)
             self.plan_policies = {code: _json(p) for code, p in reminder_scan.plan_policies(conn)}
+            task_reach = None
+            if scope is not None and not scope.everything:
+                self.keep, task_reach = _scope_reach(conn, scope, self.directory,
+                                                     self.coordinators)
             reach = _reach(conn, self.plan_policies, reach_key)
             horizon = cal.add_working_days(as_of, reach)
-            self.rows = reminder_scan.live_task_rows(conn, as_of, horizon, plan)
+            self.rows = reminder_scan.live_task_rows(conn, as_of, horizon, plan, task_reach)
             earliest = _date(reminder_scan.earliest_effective_due(conn), self.dates)
             recurring = [r[0] for r in self.rows if r[3] == "recurring"]
             # Each unit is reminded on its own share: the live assignments, done ones aside.
-            self.shares = reminder_scan.shares(conn, plan)
+            self.shares = reminder_scan.shares(conn, plan, task_reach,
+                                               [r[0] for r in self.rows])
             by_unit: dict[tuple[int, dt.date], set[str | None]] = defaultdict(set)
             for tid, occ, unit in reminder_scan.answered_occurrences(conn, recurring):
                 by_unit[(tid, _date(occ, self.dates))].add(unit)  # type: ignore[index]
@@ -166,13 +211,16 @@ def share_track(scan: Scan, row: pol.TaskFacts, occurrence: dt.date | None,
 
 
 def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
-           cal: WorkCalendar | None = None) -> Decision:
-    """Every (task, occurrence, rule, unit) due on as_of under each task's policy."""
+           cal: WorkCalendar | None = None, scope: Scope | None = None) -> Decision:
+    """Every (task, occurrence, rule, unit) due on as_of under each task's policy; with a
+    scope, only its recipients."""
     cal = cal or default_calendar()
-    scan = Scan(engine, as_of, plan, cal, "before")
+    scan = Scan(engine, as_of, plan, cal, "before", scope)
+    keep = scan.keep
     directory, coordinators = scan.directory, scan.coordinators
     tasks: dict[int, pol.TaskFacts] = {}
-    decision = Decision(as_of, plan, tasks, directory, coordinators, scanned=len(scan.rows))
+    decision = Decision(as_of, plan, tasks, directory, coordinators, scanned=len(scan.rows),
+                        kept=keep)
     memo = pol.Memo(as_of, scan.index)
     items = decision.items
     append = items.append
@@ -199,15 +247,21 @@ def decide(engine: Engine, as_of: dt.date, plan: str | None = None,
             if not dues:
                 continue
             row = scan.task_row(raw, policy)
-        tasks[row.id] = row
+        if keep is None:
+            tasks[row.id] = row
         for due in dues:
             if due.track == pol.UNIT_TRACK:
-                append((row, due, share_track(scan, row, due.occurrence, directory)
-                        if row.id in scan.shares else
-                        unit_track_(row.lead, row.coordinators, directory)))
+                units = (share_track(scan, row, due.occurrence, directory)
+                         if row.id in scan.shares else
+                         unit_track_(row.lead, row.coordinators, directory))
             else:
-                append((row, due, escalation_track(row.lead, coordinators.get(row.plan),
-                                                   directory)))
+                units = escalation_track(row.lead, coordinators.get(row.plan), directory)
+            if keep is not None:
+                units = [r for r in units if r.unit in keep]
+                if not units:
+                    continue
+                tasks[row.id] = row
+            append((row, due, units))
     return decision
 
 
@@ -261,8 +315,10 @@ def _log() -> logging.Logger:
 def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *,
             scope: Callable[[str], bool], workers: int = DEFAULT_WORKERS,
             settings: ledger.Settings | None = None,
-            progress: Callable[[int], None] | None = None) -> Report:
-    """Claim, send and mark each job that the ledger says is still to be sent."""
+            progress: Callable[[int], None] | None = None,
+            units: frozenset[str] | None = None) -> Report:
+    """Claim, send and mark each job that the ledger says is still to be sent; units: the
+    only units the jobs go to (a partial sweep reads only their ledger rows)."""
     settings = settings or ledger.Settings.from_env()
     if not report.dry_run:
         try:
@@ -273,8 +329,8 @@ def deliver(engine: Engine, jobs: list[Job], report: Report, targets: Targets, *
             return report
     now = ledger.utcnow()
     with engine.connect() as conn:
-        sent = ledger.sent_keys(conn)
-        open_ = ledger.open_states(conn)
+        sent = ledger.sent_keys(conn, units)
+        open_ = ledger.open_states(conn, units)
     todo: list[Job] = []
     wanted: set[str] = set()
     counts = report.counts
@@ -490,14 +546,15 @@ def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None 
           task: str | None = None, dry_run: bool = False, lang: str = "vi", workers: int = DEFAULT_WORKERS,
           settings: ledger.Settings | None = None,
           progress: Callable[[int], None] | None = None,
-          on_total: Callable[[int], None] | None = None) -> Report:
+          on_total: Callable[[int], None] | None = None,
+          province: str | None = None) -> Report:
     """One reminder run for as_of: what is due, through the ledger, to the endpoints.
 
     With plan and task (a task code), only that task's reminders: the follow-up flow of one
-    task runs this.
+    task runs this. With a province, only the reminders to that province's units.
     """
     started = time.perf_counter()
-    decision = decide(engine, as_of, plan)
+    decision = decide(engine, as_of, plan, scope=Scope(province=province) if province else None)
     jobs, unrouted = reminder_jobs(engine, decision, targets, lang)
     plan_tasks = reminder_scan.plan_task_ids(engine, plan, task) if plan else None
     if task is not None and plan_tasks is not None:
@@ -506,15 +563,17 @@ def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None 
     report.unrouted = unrouted
     report.counts["due"] = len(jobs)
     report.counts["tasks_scanned"] = decision.scanned
+    kept = decision.kept
     if on_total:
         on_total(len(jobs))
 
     def scope(key: str) -> bool:
-        task = key.split(":", 1)[0]
-        return task != "-" and (plan_tasks is None or task in plan_tasks)
+        task, unit = key.split(":", 2)[:2]
+        return (task != "-" and (plan_tasks is None or task in plan_tasks)
+                and (kept is None or unit in kept))
 
     deliver(engine, jobs, report, targets, scope=scope, workers=workers, settings=settings,
-            progress=progress)
+            progress=progress, units=kept)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -523,10 +582,12 @@ def sweep(engine: Engine, as_of: dt.date, targets: Targets, *, plan: str | None 
 
 
 def digest_views(engine: Engine, as_of: dt.date, plan: str | None = None,
-                 cal: WorkCalendar | None = None) -> tuple[dict[str, DigestView], Directory]:
-    """One view per unit with something to say: its overdue and due-soon tasks."""
+                 cal: WorkCalendar | None = None,
+                 scope: Scope | None = None) -> tuple[dict[str, DigestView], Directory]:
+    """One view per unit with something to say: its overdue and due-soon tasks; with a
+    scope, the views of its units only."""
     cal = cal or default_calendar()
-    scan = Scan(engine, as_of, plan, cal, "due_soon_window")
+    scan = Scan(engine, as_of, plan, cal, "due_soon_window", scope)
     directory, coordinators, answered, index = (scan.directory, scan.coordinators, scan.answered,
                                                 scan.index)
     tasks = {raw[0]: scan.task_row(raw, scan.policy(raw[1], raw[10])) for raw in scan.rows}
@@ -559,6 +620,8 @@ def digest_views(engine: Engine, as_of: dt.date, plan: str | None = None,
                     view(r.unit).escalated.append(DigestItem(
                         row.plan, row.code, title, s.effective_due, s.working_days, r.role,
                         lead_name))
+    if scan.keep is not None:
+        views = {u: v for u, v in views.items() if u in scan.keep}
     for v in views.values():
         v.overdue.sort(key=lambda i: (-i.working_days, i.plan, i.task))
         v.due_soon.sort(key=lambda i: (i.working_days, i.plan, i.task))

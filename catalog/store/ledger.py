@@ -24,7 +24,7 @@ import socket
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator
+from typing import Any, Collection, Iterable, Iterator
 
 from sqlalchemy import and_, bindparam, or_, select, update
 from sqlalchemy.engine import Connection, Engine
@@ -170,17 +170,28 @@ def states(conn: Connection, keys: Iterable[str] | None = None) -> dict[str, Sta
     return out
 
 
-def sent_keys(conn: Connection) -> set[str]:
-    """Keys already delivered (cheap to hold in memory, even at a million rows)."""
-    return {k for (k,) in conn.execute(select(T.c.key).where(T.c.status == SENT))}
+def _of_units(stmt: Any, units: Collection[str] | None) -> Any:
+    # A partial sweep (one province's units) reads only its units' rows; a list too long
+    # for one statement reads them all, which is only more than needed.
+    if units is not None and len(units) <= 900:
+        return stmt.where(T.c.unit_code.in_(sorted(units)))
+    return stmt
 
 
-def open_states(conn: Connection) -> dict[str, State]:
-    """Every row that is not plainly sent: the few a sweep must look at one by one."""
+def sent_keys(conn: Connection, units: Collection[str] | None = None) -> set[str]:
+    """Keys already delivered (cheap to hold in memory, even at a million rows); with units,
+    those of these units (at least)."""
+    return {k for (k,) in conn.execute(
+        _of_units(select(T.c.key).where(T.c.status == SENT), units))}
+
+
+def open_states(conn: Connection, units: Collection[str] | None = None) -> dict[str, State]:
+    """Every row that is not plainly sent: the few a sweep must look at one by one; with
+    units, those of these units (at least)."""
     out = {}
-    for key, status, claimed, nxt in conn.execute(
+    for key, status, claimed, nxt in conn.execute(_of_units(
             select(T.c.key, T.c.status, T.c.claimed_at, T.c.next_attempt_at)
-            .where(T.c.status != SENT)):
+            .where(T.c.status != SENT), units)):
         out[key] = State(status, _aware(claimed), _aware(nxt))
     return out
 

@@ -7,6 +7,7 @@ cost is in handling each row once (no ORM, no Row objects on the hot path).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any, Iterable, Iterator
 
 from sqlalchemy.engine import Connection, Engine
@@ -25,6 +26,68 @@ _SCAN = (
     " and not (t.state = 'done' and (t.completed_on is null or t.completed_on <= {m}))"
     " and (t.deadline_kind = 'recurring' or t.effective_due <= {m})"
 )
+
+
+# The partition of units that have no province (ministries, national bodies): a sweep of
+# "every province" is the sweeps of each province plus this one.
+NO_PROVINCE = "-"
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Which tasks a partial sweep reads: those that may have a recipient it keeps.
+
+    The units of `province` (NO_PROVINCE: units without one), plus `extra` units (units
+    merged into a kept unit, leads supervised by one), plus every task of `plans` (their
+    coordinator is kept). A superset is harmless: the sweep keeps only its recipients."""
+
+    province: str | None
+    extra: tuple[str, ...]
+    plans: tuple[str, ...]
+
+
+def unit_provinces(conn: Connection) -> dict[str, str]:
+    """Each unit's province (NO_PROVINCE when it has none)."""
+    return {code: prov or NO_PROVINCE
+            for code, prov in conn.exec_driver_sql("select code, province from unit")}
+
+
+def province_weights(conn: Connection) -> list[tuple[str, int]]:
+    """Every province with units, and its live assignments: the heaviest first, so that a
+    parent sweep starts the longest children first."""
+    rows = conn.exec_driver_sql(
+        "select coalesce(u.province, '-'), count(a.id) from unit u"
+        " left join assignment a on a.unit_code = u.code and not a.withdrawn"
+        " group by coalesce(u.province, '-')").all()
+    return sorted(((p, int(n)) for p, n in rows), key=lambda r: (-r[1], r[0]))
+
+
+def _reach_clause(conn: Connection, reach: Reach) -> tuple[str, list[Any]]:
+    """`t.id in (...)`, true for the tasks (alias t) that reach may concern, and its
+    arguments: one union, read once (a hash of ids), rather than an `or` per row."""
+    m = mark(conn)
+    units_sql: list[str] = []
+    unit_args: list[Any] = []
+    if reach.province is not None:
+        units_sql.append(f"select code from unit where coalesce(province, '-') = {m}")
+        unit_args.append(reach.province)
+    if reach.extra:
+        units_sql.append(f"select code from unit where code in ({marks(conn, len(reach.extra))})")
+        unit_args.extend(reach.extra)
+    units = " union ".join(units_sql) or "select code from unit where 1 = 0"
+    ids = (f"select a.task_id from assignment a where not a.withdrawn and a.unit_code in ({units})"
+           f" union select tu.task_id from taskunit tu where tu.unit_code in ({units})"
+           f" union select x.id from task x where x.lead_code in ({units})")
+    args = unit_args * 3
+    if reach.plans:
+        ids += f" union select y.id from task y where y.plan_code in ({marks(conn, len(reach.plans))})"
+        args += list(reach.plans)
+    return f"t.id in ({ids})", args
+
+
+def reach_fits(reach: Reach) -> bool:
+    """Whether reach's lists fit in one statement (else: read everything, keep recipients)."""
+    return 3 * len(reach.extra) + len(reach.plans) < CHUNK
 
 
 def load_directory(conn: Connection, as_of: dt.date) -> Directory:
@@ -50,8 +113,9 @@ def task_policies_in_use(conn: Connection) -> list[Any]:
 
 
 def live_task_rows(conn: Connection, as_of: dt.date, horizon: dt.date,
-                   plan: str | None) -> list[tuple[Any, ...]]:
-    """Live tasks that can have something due by horizon, as plain tuples in _SCAN's order."""
+                   plan: str | None, reach: Reach | None = None) -> list[tuple[Any, ...]]:
+    """Live tasks that can have something due by horizon, as plain tuples in _SCAN's order;
+    with reach, only the tasks it may concern."""
     m = mark(conn)
     sql = _SCAN.format(m=m)
     args: list[Any] = [date_param(conn, as_of), date_param(conn, as_of),
@@ -59,6 +123,10 @@ def live_task_rows(conn: Connection, as_of: dt.date, horizon: dt.date,
     if plan:
         sql += f" and t.plan_code = {m}"
         args.append(plan)
+    if reach is not None:
+        clause, more = _reach_clause(conn, reach)
+        sql += " and " + clause
+        args.extend(more)
     # The driver's own cursor: plain tuples, without a Row object per task.
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
@@ -84,8 +152,12 @@ def answered_occurrences(conn: Connection, task_ids: list[int]) -> Iterator[tupl
             f" and task_id in ({marks(conn, len(chunk))})", tuple(chunk))
 
 
-def shares(conn: Connection, plan: str | None) -> dict[int, list[tuple[str, str, str]]]:
-    """Each task's live assignments, (unit, role, status), in the order they were made."""
+def shares(conn: Connection, plan: str | None, reach: Reach | None = None,
+           task_ids: list[int] | None = None) -> dict[int, list[tuple[str, str, str]]]:
+    """Each task's live assignments, (unit, role, status), in the order they were made;
+    with reach (a partial sweep), only those of task_ids, the tasks it read."""
+    if reach is not None:
+        return shares_of_tasks(conn, task_ids or [])
     sql = ("select a.task_id, a.unit_code, a.role, a.status from assignment a"
            " where not a.withdrawn")
     args: tuple[Any, ...] = ()
@@ -94,6 +166,27 @@ def shares(conn: Connection, plan: str | None) -> dict[int, list[tuple[str, str,
         args = (plan,)
     out: dict[int, list[tuple[str, str, str]]] = {}
     for tid, unit, role, status in conn.exec_driver_sql(sql + " order by a.id", args):
+        out.setdefault(tid, []).append((unit, role, status))
+    return out
+
+
+def shares_of_tasks(conn: Connection, task_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    """The live assignments of some tasks, through the task index: a partial sweep reads a
+    few thousand tasks' rows, not a scan of every assignment."""
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    rows: list[tuple[Any, ...]] = []
+    sql = ("select a.id, a.task_id, a.unit_code, a.role, a.status from assignment a"
+           " where not a.withdrawn and a.task_id ")
+    if conn.dialect.name == "postgresql":
+        # One statement with an array parameter: one index scan, one round trip.
+        rows.extend(conn.exec_driver_sql(sql + "= any(%s)", (list(task_ids),)))
+    else:
+        for i in range(0, len(task_ids), CHUNK):
+            chunk = task_ids[i:i + CHUNK]
+            rows.extend(conn.exec_driver_sql(sql + f"in ({marks(conn, len(chunk))})",
+                                             tuple(chunk)))
+    rows.sort(key=lambda r: r[0])
+    for _id, tid, unit, role, status in rows:
         out.setdefault(tid, []).append((unit, role, status))
     return out
 
