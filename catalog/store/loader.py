@@ -143,7 +143,12 @@ def _load_units(conn: Connection, units: list[dict[str, Any]], summary: LoadSumm
     if new:
         # Parents and successors may come later in the list: link them in a second pass.
         conn.execute(insert(UNIT), [{**u, "parent_code": None, "successor_code": None} for u in new])
-    for u in new + changed:
+        links = [{"_code": u["code"], "_parent": u["parent_code"], "_successor": u["successor_code"]}
+                 for u in new if u["parent_code"] or u["successor_code"]]
+        if links:  # one executemany: a national registry has thousands of units
+            conn.execute(update(UNIT).where(UNIT.c.code == bindparam("_code")).values(
+                parent_code=bindparam("_parent"), successor_code=bindparam("_successor")), links)
+    for u in changed:
         conn.execute(update(UNIT).where(UNIT.c.code == u["code"]).values(**u))
     for u in new:
         _audit(audit, now, actor, "create", "unit", u["code"], after={"name": u["name"]})

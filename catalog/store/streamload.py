@@ -62,7 +62,7 @@ from dondoc.catalog.files.reader import (READER_VERSION, PlanBundle, StreamReade
                                          catalog_files, looks_like_registry)
 from dondoc.catalog.i18n import InputError
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
-from dondoc.catalog.store.assignments import sync_tasks
+from dondoc.catalog.store.assignments import group_members, sync_tasks
 from dondoc.catalog.store.loader import (PLAN, TARGET, TASK, LoadSummary, _load_plan, _load_units,
                                          add_synced, flush_audit, known_units)
 from dondoc.catalog.store.models import CatalogFile, LoadStage, utcnow
@@ -308,6 +308,7 @@ def _apply(engine: Engine, load_id: str, staged: _Staged, actor: str, calendar: 
             select(STAGE.c.id, STAGE.c.plan_code, STAGE.c.file_path, STAGE.c.sha256,
                    STAGE.c.tasks, STAGE.c.targets, STAGE.c.size)
             .where(STAGE.c.load_id == load_id).order_by(STAGE.c.seq)))
+        members = group_members(conn)  # after the registry's changes, once for the load
         if len(stage_rows) != staged.applied:  # cannot happen while the lock holds
             raise RuntimeError(f"load {load_id}: {len(stage_rows)} staged plans, "
                                f"{staged.applied} expected")
@@ -319,7 +320,8 @@ def _apply(engine: Engine, load_id: str, staged: _Staged, actor: str, calendar: 
             _load_plan(conn, bundle, summary, audit, now, actor, calendar, touched)
             flush_audit(conn, audit)
             if not groups_changed:
-                add_synced(summary, sync_tasks(conn, touched, actor=actor, now=now))
+                add_synced(summary, sync_tasks(conn, touched, actor=actor, now=now,
+                                               members=members))
             del bundle, touched
             progress.step(row.size)
         if groups_changed:
@@ -327,7 +329,7 @@ def _apply(engine: Engine, load_id: str, staged: _Staged, actor: str, calendar: 
             for code in list(conn.execute(select(PLAN.c.code)).scalars()):
                 ids = list(conn.execute(select(TASK.c.id).where(TASK.c.plan_code == code))
                            .scalars())
-                add_synced(summary, sync_tasks(conn, ids, actor=actor, now=now))
+                add_synced(summary, sync_tasks(conn, ids, actor=actor, now=now, members=members))
         for tasks, targets in staged.skipped:
             summary.add("plans.unchanged")
             summary.add("tasks.unchanged", tasks)
