@@ -127,15 +127,38 @@ def side(name: str, cat: Path, home: Path, env: dict[str, str], cwd: Path,
     return out
 
 
-def measure(n: int, anchor: str | None, anchor_reloads: bool) -> dict[str, Any]:
+def this_tree(rev: str) -> Path:
+    """This side from a frozen checkout of rev (as the anchor), so that a long run keeps
+    measuring the same code while the working tree changes."""
+    tree = ROOT / "bench" / "out" / f"this-{rev}"
+    if not tree.exists():
+        _git("worktree", "add", "--detach", str(tree), rev)
+    pkg = ROOT / "bench" / "out" / f"this-{rev}-pkg"
+    (pkg / "dondoc").mkdir(parents=True, exist_ok=True)
+    for part in ("catalog", "tasks", "flows", "tui"):
+        link = pkg / "dondoc" / part
+        if not link.exists():
+            link.symlink_to(tree / part)
+    return pkg
+
+
+def measure(n: int, anchor: str | None, anchor_reloads: bool,
+            frozen: str | None = None) -> dict[str, Any]:
     cat = catalog(n)
     env = dict(os.environ)
     env.pop("PYTHONPATH", None)
+    this_env, this_cwd = env, OUT
+    if frozen:
+        pkg = this_tree(frozen)
+        this_env, this_cwd = {**env, "PYTHONPATH": str(pkg)}, pkg
     result: dict[str, Any] = {"tasks": n, "files": len(list(cat.iterdir())),
                               "plans": len(list(cat.glob("plan-*.yaml"))),
                               "catalog_mib": round(sum(f.stat().st_size for f in cat.iterdir())
                                                    / 2**20, 1)}
-    result["this"] = side("this", cat, OUT / f"home-this-{n}", env, OUT, "dondoc.tui.cli", True)
+    result["this"] = side("this", cat, OUT / f"home-this-{n}", this_env, this_cwd,
+                          "dondoc.tui.cli", True)
+    if frozen:
+        result["this"]["revision"] = frozen
     if anchor:
         pkg = anchor_tree(anchor)
         result["anchor"] = side(f"anchor {anchor}", cat, OUT / f"home-anchor-{n}",
@@ -185,6 +208,8 @@ def main() -> None:
     parser.add_argument("--anchor", default=ANCHOR)
     parser.add_argument("--anchor-sizes", default="100000",
                         help="sizes at which the anchor runs too (its 1M load: ~7 min, 5 GiB)")
+    parser.add_argument("--this-rev", default=None,
+                        help="run this side from a frozen checkout of this revision")
     parser.add_argument("--anchor-reloads", action="store_true",
                         help="also time the anchor's reloads (each ~75%% of its first load)")
     args = parser.parse_args()
@@ -197,8 +222,9 @@ def main() -> None:
     for n in sizes:
         started = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         before = os.getloadavg()
-        r = measure(n, args.anchor if n in anchor_sizes else None, args.anchor_reloads)
-        r.update(started=started, commit=_git("rev-parse", "--short", "HEAD"),
+        r = measure(n, args.anchor if n in anchor_sizes else None, args.anchor_reloads,
+                    args.this_rev)
+        r.update(started=started, commit=args.this_rev or _git("rev-parse", "--short", "HEAD"),
                  dirty=bool(_git("status", "--porcelain", "--", "catalog", "tui")),
                  bench_command=f"python -m bench.load {' '.join(sys.argv[1:])}".strip(),
                  loadavg_before=[round(x, 2) for x in before],
