@@ -227,7 +227,8 @@ class _Staged:
 
 
 def _label(file: Path, root: Path) -> str:
-    return str(file if file.is_absolute() or root.is_absolute() else file)
+    # As read_catalog names files: the path as the user gave its folder.
+    return str(file)
 
 
 def _stage(engine: Engine, root: Path, files: list[Path], load_id: str, calendar: WorkCalendar,
