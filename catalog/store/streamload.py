@@ -48,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -146,8 +147,11 @@ def _date_default(value: Any) -> str:
 
 
 def _encode(bundle: PlanBundle) -> bytes:
-    return orjson.dumps({"plan": bundle.plan, "tasks": bundle.tasks, "targets": bundle.targets,
-                         "file": bundle.file}, default=_date_default)
+    # Compressed (zlib's fastest level, ~1 ms per 500 tasks): SQLite keeps the pages of
+    # deleted staging rows, and uncompressed they grew a 1M-task database by ~1 GB.
+    return zlib.compress(orjson.dumps({"plan": bundle.plan, "tasks": bundle.tasks,
+                                       "targets": bundle.targets, "file": bundle.file},
+                                      default=_date_default), 1)
 
 
 def _dates(row: dict[str, Any]) -> dict[str, Any]:
@@ -158,7 +162,7 @@ def _dates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _decode(body: bytes) -> PlanBundle:
-    doc = orjson.loads(body)
+    doc = orjson.loads(zlib.decompress(body))
     return PlanBundle(_dates(doc["plan"]), [_dates(r) for r in doc["tasks"]],
                       [_dates(r) for r in doc["targets"]], doc["file"])
 
