@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,6 +23,11 @@ from dondoc.catalog.files.schema import PlanFile, TaskSpec, UnitsFile
 from dondoc.catalog.rules.units import UnitEntry, UnitIndex
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 from dondoc.catalog.files.yamlio import LineDict, line_of, read_yaml
+
+# What a plan file's bytes produce depends on this code as well as on the bytes: bump it
+# whenever a parsing rule or the shape of a row changes, so that the streaming load stops
+# skipping files it recorded as unchanged and reads them all again.
+READER_VERSION = 1
 
 # Columns a catalog file decides; everything else on a task (progress reported since,
 # extensions, snoozes) belongs to the running system and survives a reload.
@@ -291,7 +298,13 @@ def _refuse_parent_cycles(cat: Catalog, known_units: list[dict[str, Any]],
 
 def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, label: str,
              line: int | None, fieldname: str) -> str | None:
-    found = index.resolve(ref, province)
+    # Remembered per index (built whole before any plan is read): every task names its
+    # units again, and a province's plans name the same few dozen.
+    memo = index.__dict__.setdefault("_resolved", {})
+    key = (ref, province, len(index.units))
+    found = memo.get(key, memo)
+    if found is memo:
+        found = memo[key] = index.resolve(ref, province)
     if isinstance(found, str):
         return found
     if found is None:
@@ -302,23 +315,30 @@ def _resolve(cat: Catalog, index: UnitIndex, ref: str, province: str | None, lab
     return None
 
 
-def _deadline(cat: Catalog, text: str, label: str, line: int | None,
-              fieldname: str, anchor: dt.date | None = None,
-              calendar: WorkCalendar | None = None) -> dl.Deadline | None:
+@lru_cache(maxsize=200_000)
+def _parse_deadline(text: str, anchor: dt.date | None,
+                    calendar: WorkCalendar | None) -> dl.Deadline | DondocError:
+    """dl.parse, remembered: a national catalog says "Quý II/2025" thousands of times, and
+    parsing was a fifth of reading it. A phrase's meaning depends only on these three."""
     try:
         return dl.parse(text, anchor, calendar.add_working_days if calendar else None)
     except DondocError as exc:
+        return exc
+
+
+def _deadline(cat: Catalog, text: str, label: str, line: int | None,
+              fieldname: str, anchor: dt.date | None = None,
+              calendar: WorkCalendar | None = None) -> dl.Deadline | None:
+    found = _parse_deadline(text, anchor, calendar)
+    if isinstance(found, DondocError):
         cat.errors.append(InputError(label, line, "field.deadline", field=fieldname,
-                                     problem=str(exc)))
+                                     problem=str(found)))
         return None
+    return found
 
 
 def _unreadable(text: str, anchor: dt.date | None, calendar: WorkCalendar) -> bool:
-    try:
-        dl.parse(text, anchor, calendar.add_working_days)
-    except DondocError:
-        return True
-    return False
+    return isinstance(_parse_deadline(text, anchor, calendar), DondocError)
 
 
 def _policy(spec: Any) -> dict[str, Any] | None:
@@ -464,3 +484,105 @@ def _task_row(cat: Catalog, label: str, data: LineDict, i: int, spec: TaskSpec,
         # Where the file names the lead: a disagreement with the app is reported there.
         "lead_line": _field_line(data, "tasks", i, "lead") or _field_line(data, "tasks", i),
     }
+
+
+# ------------------------------------------------------------------------ streaming
+
+# A unit registry starts with `units:` at the left margin; a plan file with `plan:`.
+_REGISTRY_KEY = re.compile(rb"^units[ \t]*:", re.MULTILINE)
+
+
+def looks_like_registry(raw: bytes) -> bool:
+    """Whether a file must be read in the registry pass: registries, and anything that does
+    not look like a plan file (read_catalog's own classification then reports it)."""
+    return bool(_REGISTRY_KEY.search(raw)) or not re.search(rb"^plan[ \t]*:", raw, re.MULTILINE)
+
+
+class StreamReader:
+    """The reader of `read_catalog`, one plan file at a time, for loads that must not hold a
+    national catalog in memory: the registries first (every plan resolves its units
+    against them), then each plan file on its own, its rows handed back and forgotten.
+
+    Errors collect in `errors` in the same words as read_catalog's."""
+
+    def __init__(self, known_units: list[dict[str, Any]] | None = None,
+                 calendar: WorkCalendar | None = None) -> None:
+        self.calendar = calendar or default_calendar()
+        self.known_units = known_units or []
+        self.cat = Catalog()
+        self.index = UnitIndex()
+        self._seen_plans: dict[str, str] = {}
+
+    @property
+    def errors(self) -> list[InputError]:
+        return self.cat.errors
+
+    @property
+    def units(self) -> list[dict[str, Any]]:
+        return self.cat.units
+
+    def read_registries(self, files: list[tuple[str, bytes]]) -> None:
+        """Parse the registries (label, bytes) and build the unit index."""
+        from dondoc.catalog.files.fastyaml import parse_yaml_bytes
+
+        unit_docs: list[tuple[str, Any, UnitsFile]] = []
+        for label, raw in files:
+            try:
+                data = parse_yaml_bytes(raw, label)
+            except InputError as exc:
+                self.cat.errors.append(exc)
+                continue
+            if not (isinstance(data, dict) and "units" in data):
+                self.cat.errors.append(InputError(label, getattr(data, "line", 1) or 1,
+                                                  "file.not_catalog"))
+                continue
+            try:
+                unit_docs.append((label, data, UnitsFile.model_validate(data)))
+            except ValidationError as exc:
+                self.cat.errors.extend(_pydantic_errors(exc, data, label))
+        self.index = _build_unit_index(self.cat, unit_docs, self.known_units)
+
+    def index_fingerprint(self) -> str:
+        """What plan files' unit references resolve against: code, name, province, aliases
+        of every unit the index holds, however it got them (database or registry)."""
+        digest = hashlib.sha256()
+        by_key: dict[str, list[str]] = {}
+        for key, codes in self.index._by_key.items():  # noqa: SLF001 (same package)
+            for code in codes:
+                by_key.setdefault(code, []).append(key)
+        for code in sorted(self.index.units):
+            entry = self.index.units[code]
+            digest.update(orjson.dumps([code, entry.name, entry.province,
+                                        sorted(by_key.get(code, []))]))
+        return digest.hexdigest()
+
+    def claim_plan_code(self, code: str, label: str, line: int | None = None) -> bool:
+        """Note that `label` holds plan `code`; False (and an error) if a file before it did."""
+        if code in self._seen_plans:
+            self.cat.errors.append(InputError(label, line, "field.dup_plan", code=code,
+                                              first=self._seen_plans[code]))
+            return False
+        self._seen_plans[code] = f"{label}:{line}" if line else label
+        return True
+
+    def read_plan(self, label: str, raw: bytes) -> PlanBundle | None:
+        """Parse and check one plan file; None when it has errors (now in `errors`)."""
+        from dondoc.catalog.files.fastyaml import parse_yaml_bytes
+
+        try:
+            data = parse_yaml_bytes(raw, label)
+        except InputError as exc:
+            self.cat.errors.append(exc)
+            return None
+        if not (isinstance(data, dict) and "plan" in data and "units" not in data):
+            self.cat.errors.append(InputError(label, getattr(data, "line", 1) or 1,
+                                              "file.not_catalog"))
+            return None
+        try:
+            parsed = PlanFile.model_validate(data)
+        except ValidationError as exc:
+            self.cat.errors.extend(_pydantic_errors(exc, data, label))
+            return None
+        if not self.claim_plan_code(parsed.plan.code, label, _field_line(data, "plan", "code")):
+            return None
+        return _read_plan(self.cat, label, data, parsed, self.index, self.calendar)

@@ -109,12 +109,15 @@ def _row_json(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def sync_tasks(conn: Connection, task_ids: Iterable[int] | None, *, actor: str,
-               now: dt.datetime | None = None) -> SyncCounts:
+               now: dt.datetime | None = None,
+               members: dict[str, list[str]] | None = None) -> SyncCounts:
     """Bring the catalog assignments of these tasks (all live tasks when None) in line
-    with what their files declare and the registry's groups; writes nothing when they are."""
+    with what their files declare and the registry's groups; writes nothing when they are.
+
+    `members`: group_members(conn), for a caller syncing plan after plan in one transaction."""
     now = now or utcnow()
     counts = SyncCounts()
-    members = group_members(conn)
+    members = group_members(conn) if members is None else members
     query = select(TASK.c.id, TASK.c.plan_code, TASK.c.code, TASK.c.lead_code, TASK.c.leads,
                    TASK.c.coordinators, TASK.c.state, TASK.c.completed_on
                    ).where(TASK.c.state != "withdrawn")
@@ -216,19 +219,20 @@ def derive_index(conn: Connection, task_ids: list[int]) -> None:
                                                    TASK_UNIT.c.role)
                                             .where(TASK_UNIT.c.task_id.in_(chunk))):
             have[tid][unit] = role
+        new: list[dict[str, Any]] = []
         for tid in chunk:
             gone = [u for u in have[tid] if u not in want[tid]]
             if gone:
                 conn.execute(delete(TASK_UNIT).where(TASK_UNIT.c.task_id == tid,
                                                      TASK_UNIT.c.unit_code.in_(gone)))
-            new = [{"task_id": tid, "unit_code": u, "role": r} for u, r in want[tid].items()
-                   if u not in have[tid]]
-            if new:
-                conn.execute(insert(TASK_UNIT), new)
+            new += [{"task_id": tid, "unit_code": u, "role": r} for u, r in want[tid].items()
+                    if u not in have[tid]]
             for u, r in want[tid].items():
                 if u in have[tid] and have[tid][u] != r:
                     conn.execute(update(TASK_UNIT).where(TASK_UNIT.c.task_id == tid,
                                                          TASK_UNIT.c.unit_code == u).values(role=r))
+        if new:  # one statement per chunk: a national first load adds ~2M of these
+            conn.execute(insert(TASK_UNIT), new)
         # A task whose file names no lead shows the app's lead to readers that know one.
         for tid, lead_code, leads in conn.execute(
                 select(TASK.c.id, TASK.c.lead_code, TASK.c.leads).where(TASK.c.id.in_(chunk))):

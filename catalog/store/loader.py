@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from dondoc.catalog.store.assignments import sync_tasks
@@ -68,7 +68,10 @@ def read_for_load(engine: Engine, path: Path) -> Catalog:
 def load_catalog(engine: Engine, cat: Catalog, actor: str = "catalog-load",
                  calendar: WorkCalendar | None = None,
                  progress: Callable[[int], None] | None = None) -> LoadSummary:
-    """Write cat in one transaction; the caller has checked cat.errors is empty."""
+    """Write cat in one transaction; the caller has checked cat.errors is empty.
+
+    The in-memory form, for callers holding a small catalog (`dondoc up`, tests);
+    `dondoc catalog load` streams through catalog/store/streamload.py instead."""
     assert not cat.errors, "refusing to load a catalog with errors"
     calendar = calendar or default_calendar()
     summary = LoadSummary()
@@ -79,17 +82,38 @@ def load_catalog(engine: Engine, cat: Catalog, actor: str = "catalog-load",
         groups_changed = _load_units(conn, cat.units, summary, audit, now, actor)
         for bundle in cat.plans:
             _load_plan(conn, bundle, summary, audit, now, actor, calendar, touched)
+            flush_audit(conn, audit)
             if progress:
                 progress(len(bundle.tasks) + len(bundle.targets) + 1)
-        if audit:
-            conn.execute(insert(AUDIT), audit)
+        flush_audit(conn, audit)
+        # These plans no longer hold what a streaming load recorded for their files.
+        forget_files(conn, [b.plan["code"] for b in cat.plans])
         # A group's members changing reaches every task naming the group, in any plan.
-        synced = sync_tasks(conn, None if groups_changed else touched, actor=actor, now=now)
-        summary.add("assignments.created", synced.created)
-        summary.add("assignments.updated", synced.updated)
-        summary.add("assignments.withdrawn", synced.withdrawn)
-        summary.add("assignments.overridden", synced.overridden)
+        add_synced(summary, sync_tasks(conn, None if groups_changed else touched,
+                                       actor=actor, now=now))
     return summary
+
+
+def flush_audit(conn: Connection, audit: list[dict[str, Any]]) -> None:
+    """Write the audit entries gathered so far and forget them (memory stays per plan)."""
+    if audit:
+        conn.execute(insert(AUDIT), audit)
+        audit.clear()
+
+
+def forget_files(conn: Connection, plan_codes: list[str]) -> None:
+    from dondoc.catalog.store.models import CatalogFile
+
+    table = CatalogFile.__table__
+    for i in range(0, len(plan_codes), 500):
+        conn.execute(delete(table).where(table.c.plan_code.in_(plan_codes[i:i + 500])))
+
+
+def add_synced(summary: LoadSummary, synced: Any) -> None:
+    summary.add("assignments.created", synced.created)
+    summary.add("assignments.updated", synced.updated)
+    summary.add("assignments.withdrawn", synced.withdrawn)
+    summary.add("assignments.overridden", synced.overridden)
 
 
 def _audit(audit: list[dict[str, Any]], now: dt.datetime, actor: str, action: str, entity: str,
@@ -119,7 +143,12 @@ def _load_units(conn: Connection, units: list[dict[str, Any]], summary: LoadSumm
     if new:
         # Parents and successors may come later in the list: link them in a second pass.
         conn.execute(insert(UNIT), [{**u, "parent_code": None, "successor_code": None} for u in new])
-    for u in new + changed:
+        links = [{"_code": u["code"], "_parent": u["parent_code"], "_successor": u["successor_code"]}
+                 for u in new if u["parent_code"] or u["successor_code"]]
+        if links:  # one executemany: a national registry has thousands of units
+            conn.execute(update(UNIT).where(UNIT.c.code == bindparam("_code")).values(
+                parent_code=bindparam("_parent"), successor_code=bindparam("_successor")), links)
+    for u in changed:
         conn.execute(update(UNIT).where(UNIT.c.code == u["code"]).values(**u))
     for u in new:
         _audit(audit, now, actor, "create", "unit", u["code"], after={"name": u["name"]})

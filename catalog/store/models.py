@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
@@ -305,3 +305,35 @@ class ResultFile(SQLModel, table=True):
     size: int
     name: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class CatalogFile(SQLModel, table=True):
+    """What a plan file's bytes produced when a load last applied them, so that the next
+    load can skip the file without parsing it (catalog/store/streamload.py says when)."""
+
+    plan_code: str = Field(primary_key=True, max_length=64)
+    file_path: str = Field(index=True)  # absolute, as the load found it
+    sha256: str = Field(max_length=64)
+    # The reader's version, the unit index and the working-day calendar the file was read
+    # with: any of them changing changes what the same bytes mean.
+    context_hash: str = Field(max_length=64)
+    tasks: int = 0
+    targets: int = 0
+    loaded_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class LoadStage(SQLModel, table=True):
+    """A plan file's checked rows, written by a load before anything live changes; the load
+    applies them and deletes them in the transaction that commits it. Rows of a load that
+    died are stale and the next load deletes them."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    load_id: str = Field(index=True, max_length=32)
+    seq: int
+    plan_code: str = Field(max_length=64)
+    file_path: str
+    sha256: str = Field(max_length=64)
+    tasks: int = 0
+    targets: int = 0
+    size: int = 0
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

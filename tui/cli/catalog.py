@@ -61,13 +61,20 @@ def _warn_app_assignments(cat) -> None:  # type: ignore[no-untyped-def]
 
 def catalog_load(path: PathArg = None, as_json: JsonOpt = False) -> None:
     """Load plan files into the database: all or nothing; loading twice changes nothing."""
-    from dondoc.catalog.store.loader import load_catalog
+    from dondoc.catalog.files.reader import catalog_files
+    from dondoc.catalog.store.streamload import Progress, load_path
 
-    cat = _read(path or shipped_plans_dir(), with_db=True)
-    total = cat.task_count + cat.target_count + len(cat.plans)
-    # Small catalogues load before a bar could be read.
-    with progress(t("progress.load"), total, quiet=as_json, min_total=2000) as bar:
-        summary = load_catalog(engine(), cat, progress=bar.advance)
+    path = path or shipped_plans_dir()
+    size = sum(f.stat().st_size for f in catalog_files(path)) if path.exists() else 0
+    # The bar counts bytes of files read, then of files applied; a small catalogue (a few
+    # MB) loads before a bar could be read.
+    with progress(t("progress.load"), size, quiet=as_json, min_total=2_000_000) as bar:
+        outcome = load_path(engine(), path, progress=Progress(bar.advance, bar.set_total))
+    if outcome.errors:
+        for err in outcome.errors:
+            error_line(err.render())
+        raise BadInput
+    summary = outcome.summary
     if as_json:
         print_json({"changed": summary.changed, **summary.as_json()})
         return
