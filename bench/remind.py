@@ -29,12 +29,13 @@ import multiprocessing as mp
 import os
 import platform
 import random
-import re
 import sqlite3
 import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.endpoint import serve
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = Path(__file__).resolve().parent / "out" / "remind"
@@ -191,40 +192,6 @@ def plain_loop(path: Path, limit_s: float) -> tuple[float, set[tuple[Any, ...]],
 # ------------------------------------------------------------------------ delivery
 
 
-def _serve(port_q: Any, stop: Any, count_q: Any) -> None:
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    import threading
-
-    keys: set[str] = set()
-    total = [0]
-    lock = threading.Lock()
-    pattern = re.compile(r"(?:Mã nhắc việc|Reminder key): (\S+)")
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *a: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-            found = pattern.search(json.loads(body).get("message", ""))
-            with lock:
-                total[0] += 1
-                if found:
-                    keys.add(found.group(1))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
-    port_q.put(server.server_address[1])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    stop.wait()
-    count_q.put((total[0], len(keys)))
-    server.shutdown()
-
-
 def deliver_bench(messages: int, workers: int) -> dict[str, Any]:
     from dondoc.catalog.store.engines import make_engine, migrate
     from dondoc.catalog.store.loader import load_catalog, read_for_load
@@ -248,7 +215,7 @@ def deliver_bench(messages: int, workers: int) -> dict[str, Any]:
 
     ctx = mp.get_context("spawn")
     port_q, count_q, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
-    server = ctx.Process(target=_serve, args=(port_q, stop, count_q), daemon=True)
+    server = ctx.Process(target=serve, args=(port_q, stop, count_q), daemon=True)
     server.start()
     port = port_q.get(timeout=30)
     config = folder / "apprise.yaml"
@@ -313,7 +280,7 @@ def _letters_db(home: Path, units: int) -> list[str]:
 def _server() -> tuple[Any, Any, Any, int]:
     ctx = mp.get_context("spawn")
     port_q, count_q, stop = ctx.Queue(), ctx.Queue(), ctx.Event()
-    proc = ctx.Process(target=_serve, args=(port_q, stop, count_q), daemon=True)
+    proc = ctx.Process(target=serve, args=(port_q, stop, count_q), daemon=True)
     proc.start()
     return proc, stop, count_q, port_q.get(timeout=30)
 

@@ -27,7 +27,6 @@ import datetime as dt
 import json
 import multiprocessing as mp
 import os
-import re
 import resource
 import shutil
 import subprocess
@@ -35,6 +34,8 @@ import sys
 import time
 from pathlib import Path
 from typing import Any
+
+from bench.endpoint import serve
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -99,51 +100,11 @@ def _bin(name: str) -> str:
 # ------------------------------------------------------------------------ the endpoint
 
 
-def _serve(port_q: Any, stop: Any, count_q: Any, delay_s: float) -> None:
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-    keys: set[str] = set()
-    total = [0]
-    lock = threading.Lock()
-    pattern = re.compile(r"(?:Mã nhắc việc|Reminder key): (\S+)")
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *a: Any) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0)).decode()
-            found = pattern.search(json.loads(body).get("message", ""))
-            if delay_s:
-                time.sleep(delay_s)  # the relay's or the API's answer time
-            with lock:
-                total[0] += 1
-                if found:
-                    keys.add(found.group(1))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-    class Server(ThreadingHTTPServer):
-        # The listen backlog is set when the socket listens (in the constructor): as a class
-        # attribute, or 64 senders overflow the default 5 and see connections reset.
-        request_queue_size = 1024
-        daemon_threads = True
-
-    server = Server(("127.0.0.1", 0), Handler)
-    port_q.put(server.server_address[1])
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    stop.wait()
-    count_q.put((total[0], len(keys)))
-    server.shutdown()
-
-
 class Endpoint:
     def __init__(self, delay_s: float) -> None:
         ctx = mp.get_context("spawn")
         port_q, self.count_q, self.stop = ctx.Queue(), ctx.Queue(), ctx.Event()
-        self.proc = ctx.Process(target=_serve, args=(port_q, self.stop, self.count_q, delay_s),
+        self.proc = ctx.Process(target=serve, args=(port_q, self.stop, self.count_q, delay_s),
                                 daemon=True)
         self.proc.start()
         self.port = port_q.get(timeout=60)

@@ -523,7 +523,7 @@ class StreamReader:
 
     def read_registries(self, files: list[tuple[str, bytes]]) -> None:
         """Parse the registries (label, bytes) and build the unit index."""
-        from dondoc.catalog.files.fastyaml import parse_yaml_bytes
+        from dondoc.catalog.files.yamlio import parse_yaml_bytes
 
         unit_docs: list[tuple[str, Any, UnitsFile]] = []
         for label, raw in files:
@@ -567,7 +567,7 @@ class StreamReader:
 
     def read_plan(self, label: str, raw: bytes) -> PlanBundle | None:
         """Parse and check one plan file; None when it has errors (now in `errors`)."""
-        from dondoc.catalog.files.fastyaml import parse_yaml_bytes
+        from dondoc.catalog.files.yamlio import parse_yaml_bytes
 
         try:
             data = parse_yaml_bytes(raw, label)

@@ -65,6 +65,19 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
         raise InputError(label, None, "file.missing") from None
     except IsADirectoryError:
         raise InputError(label, None, "file.missing") from None
+    return parse_yaml_bytes(raw, label)
+
+
+def parse_yaml_bytes(raw: bytes, label: str) -> Any:
+    """Parse one file's bytes; raise InputError naming file and line for unreadable input.
+
+    The streaming load hashes a file's bytes first and parses them only when the hash says
+    the file changed, so it hands the bytes here rather than reading the file twice."""
+    from dondoc.catalog.files.schema import MAX_FILE_BYTES
+
+    if len(raw) > MAX_FILE_BYTES:
+        raise InputError(label, None, "file.too_big", size=len(raw) // (1024 * 1024),
+                         limit=MAX_FILE_BYTES // (1024 * 1024))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,8 +91,7 @@ def read_yaml(path: Path, label: str | None = None) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        problem = exc.problem or str(exc)
-        raise InputError(label, line, "file.bad_yaml", problem=problem) from None
+        raise InputError(label, line, "file.bad_yaml", problem=exc.problem or str(exc)) from None
     except yaml.YAMLError as exc:
         raise InputError(label, None, "file.bad_yaml", problem=str(exc)) from None
 
