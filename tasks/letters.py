@@ -384,13 +384,10 @@ def _pump(engine: Engine, queue: list[Letter], report: Report, targets: Targets,
                       for c in claims]
                 failed = [c for _, claims, _, _, result in finished if not result.ok
                           for c in claims]
-                try:
-                    ledger.release(engine, failed, sender)
-                except ledger.LedgerBusy:
-                    pass  # the claim timeout frees them later
+                released = ledger.release(engine, failed, sender)
                 _journal_write(ok, sender)
                 counts["sent_unrecorded"] += len(ok)
-                counts["released"] += len(failed)
+                counts["released"] += released
             counts["left_undone"] += len(queue)
 
 

@@ -405,16 +405,13 @@ def _send_all(engine: Engine, todo: list[Job], report: Report, targets: Targets,
         except ledger.LedgerBusy:
             unsent = [o.claim for o in finished if not o.ok]
             sent = [o for o in finished if o.ok]
-            try:
-                ledger.release(engine, unsent, sender)
-            except ledger.LedgerBusy:
-                pass  # the claim timeout frees them later
+            released = ledger.release(engine, unsent, sender)
             counts["sent_unrecorded"] += len(sent)
             _journal_write(sent, sender)
             for o in sent:
                 log.warning("sent %s but could not record it: the database is locked",
                             o.claim.key)
-            counts["released"] += len(unsent)
+            counts["released"] += released
         counts["left_undone"] += len(queue)
         raise
 

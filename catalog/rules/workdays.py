@@ -8,6 +8,7 @@ administrator can edit, because the yearly swaps are decided late.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from functools import lru_cache
@@ -49,13 +50,13 @@ def _read_overrides(path: Path) -> tuple[set[dt.date], set[dt.date]]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    try:
+    """Write the cache file; where it cannot be written (a read-only home) the next run
+    simply computes the calendar again, so a failure is not an error."""
+    with contextlib.suppress(OSError):
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(data)
         os.replace(tmp, path)  # atomic: a concurrent reader sees the old or the new file
-    except OSError:
-        pass  # a read-only home only costs the recomputation
 
 
 def _parse_overrides(path: Path) -> tuple[set[dt.date], set[dt.date]]:

@@ -325,7 +325,11 @@ def mark(engine: Engine, outcomes: list[Outcome], sender: str, settings: Setting
 
 def release(engine: Engine, claims: Iterable[Claim], sender: str) -> int:
     """Give back claims whose send did not happen or failed: claimable again at once, and
-    the attempt not counted. Best effort: called on the way out, the database may be busy."""
+    the attempt not counted. Returns how many were given back.
+
+    Best effort: called on the way out, when the database may still be busy. Then none is
+    given back (0) and the claim timeout frees them later, so a caller never has to choose
+    between waiting and failing."""
     ids = [c.id for c in claims]
     if not ids:
         return 0
@@ -339,7 +343,10 @@ def release(engine: Engine, claims: Iterable[Claim], sender: str) -> int:
                 .values(claimed_by=None, claimed_at=None, attempts=T.c.attempts - 1)).rowcount
         return n
 
-    return retrying(engine, work, budget=settings().release_retry)
+    try:
+        return retrying(engine, work, budget=settings().release_retry)
+    except LedgerBusy:
+        return 0
 
 
 def supersede(engine: Engine, keys: Iterable[str]) -> int:
