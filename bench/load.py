@@ -46,18 +46,24 @@ def _git(*args: str) -> str:
                           text=True).stdout.strip()
 
 
-def anchor_tree(rev: str) -> Path:
-    """The anchor's package folder: bench/out/anchor-pkg/dondoc/* -> its worktree's parts."""
-    tree = ROOT / "bench" / "out" / "anchor"
+def _frozen_package(rev: str, name: str) -> Path:
+    """A package folder bench/out/<name>-pkg/dondoc/* pointing at a detached worktree of
+    rev (bench/out/<name>), to run that revision's code by PYTHONPATH."""
+    tree = ROOT / "bench" / "out" / name
     if not tree.exists():
         _git("worktree", "add", "--detach", str(tree), rev)
-    pkg = ROOT / "bench" / "out" / "anchor-pkg"
+    pkg = ROOT / "bench" / "out" / f"{name}-pkg"
     (pkg / "dondoc").mkdir(parents=True, exist_ok=True)
     for part in ("catalog", "tasks", "flows", "tui"):
         link = pkg / "dondoc" / part
         if not link.exists():
             link.symlink_to(tree / part)
     return pkg
+
+
+def anchor_tree(rev: str) -> Path:
+    """The anchor's package folder: bench/out/anchor-pkg/dondoc/* -> its worktree's parts."""
+    return _frozen_package(rev, "anchor")
 
 
 def catalog(n: int) -> Path:
@@ -130,16 +136,7 @@ def side(name: str, cat: Path, home: Path, env: dict[str, str], cwd: Path,
 def this_tree(rev: str) -> Path:
     """This side from a frozen checkout of rev (as the anchor), so that a long run keeps
     measuring the same code while the working tree changes."""
-    tree = ROOT / "bench" / "out" / f"this-{rev}"
-    if not tree.exists():
-        _git("worktree", "add", "--detach", str(tree), rev)
-    pkg = ROOT / "bench" / "out" / f"this-{rev}-pkg"
-    (pkg / "dondoc").mkdir(parents=True, exist_ok=True)
-    for part in ("catalog", "tasks", "flows", "tui"):
-        link = pkg / "dondoc" / part
-        if not link.exists():
-            link.symlink_to(tree / part)
-    return pkg
+    return _frozen_package(rev, f"this-{rev}")
 
 
 def measure(n: int, anchor: str | None, anchor_reloads: bool,

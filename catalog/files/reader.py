@@ -82,6 +82,14 @@ def catalog_files(path: Path) -> list[Path]:
     return [path]
 
 
+def catalog_files_or_error(path: Path) -> tuple[list[Path], InputError | None]:
+    """The catalog files at path, or the error saying there are none to read."""
+    if not path.exists():
+        return [], InputError(str(path), None, "file.missing")
+    files = catalog_files(path)
+    return files, (None if files else InputError(str(path), None, "file.empty_dir"))
+
+
 def _pydantic_errors(exc: ValidationError, data: Any, label: str) -> list[InputError]:
     out = []
     for err in exc.errors():
@@ -124,12 +132,9 @@ def read_catalog(path: Path, known_units: list[dict[str, Any]] | None = None,
     calendar = calendar or default_calendar()
     cat = Catalog()
     label_root = path
-    if not path.exists():
-        cat.errors.append(InputError(str(path), None, "file.missing"))
-        return cat
-    files = catalog_files(path)
-    if not files:
-        cat.errors.append(InputError(str(path), None, "file.empty_dir"))
+    files, missing = catalog_files_or_error(path)
+    if missing:
+        cat.errors.append(missing)
         return cat
 
     unit_docs: list[tuple[str, Any, UnitsFile]] = []

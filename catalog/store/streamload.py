@@ -60,7 +60,7 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection, Engine
 
 from dondoc.catalog.files.reader import (READER_VERSION, PlanBundle, StreamReader,
-                                         catalog_files, looks_like_registry)
+                                         catalog_files_or_error, looks_like_registry)
 from dondoc.catalog.i18n import InputError
 from dondoc.catalog.rules.workdays import WorkCalendar, default_calendar
 from dondoc.catalog.store.assignments import group_members, sync_tasks
@@ -199,12 +199,9 @@ def load_path(engine: Engine, path: Path, *, actor: str = "catalog-load",
     calendar = calendar or default_calendar()
     progress = progress or Progress()
     outcome = LoadOutcome()
-    if not path.exists():
-        outcome.errors.append(InputError(str(path), None, "file.missing"))
-        return outcome
-    files = catalog_files(path)
-    if not files:
-        outcome.errors.append(InputError(str(path), None, "file.empty_dir"))
+    files, missing = catalog_files_or_error(path)
+    if missing:
+        outcome.errors.append(missing)
         return outcome
     with load_lock(engine):
         with engine.begin() as conn:
